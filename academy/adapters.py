@@ -1,0 +1,52 @@
+"""allauth wiring: sign-up is closed except through a valid invitation, and a person with no
+active membership is shown the 'access ended' page instead of being signed in."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+
+from .models import Invitation
+from .selectors import user_has_active_membership
+from .services import invitation_accept, invitation_find_by_token
+
+INVITATION_SESSION_KEY = "academy_invitation_token"
+
+
+def _pending_invitation(request: HttpRequest) -> tuple[str, Invitation] | None:
+    token = request.session.get(INVITATION_SESSION_KEY) if hasattr(request, "session") else None
+    if not token:
+        return None
+    invitation = invitation_find_by_token(token=token)
+    if invitation is None or invitation.status != Invitation.Status.PENDING:
+        return None
+    return token, invitation
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return _pending_invitation(request) is not None
+
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        pending = _pending_invitation(self.request) if self.request is not None else None
+        if pending and pending[1].email.lower() != email.lower():
+            raise ValidationError("Use the email address your invitation was sent to.")
+        return email
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user = super().save_user(request, user, form, commit=commit)
+        pending = _pending_invitation(request)
+        if commit and pending:
+            invitation_accept(token=pending[0], user=user)
+            request.session.pop(INVITATION_SESSION_KEY, None)
+        return user
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        if not user.is_superuser and not user_has_active_membership(user=user):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AcademyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "academy"
+    verbose_name = "Academy"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers system checks)

@@ -1,0 +1,13 @@
+"""Sign-in rule: a person with no active membership cannot sign in, and a session of someone
+deactivated ends on their next request (Django asks the backend again in `get_user`)."""
+
+from allauth.account.auth_backends import AuthenticationBackend
+
+from .selectors import user_has_active_membership
+
+
+class AcademyAuthenticationBackend(AuthenticationBackend):
+    def user_can_authenticate(self, user):  # type: ignore[no-untyped-def]
+        if not super().user_can_authenticate(user):
+            return False
+        return bool(user.is_superuser) or user_has_active_membership(user=user)

@@ -1,0 +1,159 @@
+"""Reads in the core. Every list page is built from a `*_visible_to` selector and every object
+page from a `*_get_for_user` access selector: 404 when the person has no relation to the
+object, 403 when they may read it but not change it."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import AuditEntry, Framework, FrameworkVersion, Invitation, Membership, Notification, Organisation, User
+from .roles import STAFF_ROLES, Role
+
+
+def user_has_active_membership(*, user: User) -> bool:
+    return Membership.objects.filter(user=user, is_active=True).exists()
+
+
+def active_memberships(*, user: User) -> list[Membership]:
+    """The person's active memberships with their organisations: the organisation switcher."""
+    return list(
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organisation", "organisation__parent")
+        .order_by("organisation__name", "role")
+    )
+
+
+def organisation_scope_ids(*, organisation: Organisation) -> set[int]:
+    """The organisation and every organisation beneath it (a partnership's member councils)."""
+    scope = {organisation.pk}
+    frontier = [organisation.pk]
+    while frontier:
+        frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in scope]
+        scope.update(frontier)
+    return scope
+
+
+def _ancestor_ids(organisation: Organisation) -> list[int]:
+    ids = []
+    current = organisation.parent_id
+    while current is not None and current not in ids:
+        ids.append(current)
+        current = Organisation.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    return ids
+
+
+def roles_held_over(*, user: User, organisation: Organisation) -> set[str]:
+    """Roles that give `user` authority over `organisation`: held there, or held at a
+    partnership above it."""
+    org_ids = [organisation.pk, *_ancestor_ids(organisation)]
+    return set(
+        Membership.objects.filter(user=user, organisation_id__in=org_ids, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def staff_scope_ids(*, user: User, organisation: Organisation | None, roles: Iterable[str]) -> set[int]:
+    """Organisations whose people a staff member may manage from `organisation`."""
+    if organisation is None or not set(roles) & STAFF_ROLES:
+        return set()
+    return organisation_scope_ids(organisation=organisation)
+
+
+def organisations_manageable_by(*, user: User, organisation: Organisation | None, roles: Iterable[str]) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=staff_scope_ids(user=user, organisation=organisation, roles=roles))
+
+
+def memberships_visible_to(
+    *, user: User, organisation: Organisation | None, roles: Iterable[str]
+) -> QuerySet[Membership]:
+    """Memberships on the people pages: staff see everyone in their scope."""
+    scope = staff_scope_ids(user=user, organisation=organisation, roles=roles)
+    return (
+        Membership.objects.filter(organisation_id__in=scope)
+        .select_related("user", "organisation", "team")
+        .order_by("user__full_name", "user__email", "organisation__name", "role")
+    )
+
+
+def membership_get_for_user(
+    *, user: User, organisation: Organisation | None, roles: Iterable[str], pk: object, write: bool = False
+) -> Membership:
+    membership = memberships_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
+    if membership is None:
+        raise Http404("No such person in your organisations.")
+    if write and membership.role not in _grantable(user=user, organisation=membership.organisation):
+        raise PermissionDenied("You cannot change this person's role.")
+    return membership
+
+
+def _grantable(*, user: User, organisation: Organisation) -> set[str]:
+    from .roles import grantable_roles
+
+    return set(grantable_roles(roles_held_over(user=user, organisation=organisation)))
+
+
+def invitations_visible_to(
+    *, user: User, organisation: Organisation | None, roles: Iterable[str]
+) -> QuerySet[Invitation]:
+    scope = staff_scope_ids(user=user, organisation=organisation, roles=roles)
+    return Invitation.objects.filter(organisation_id__in=scope).select_related("organisation", "invited_by", "team")
+
+
+def invitation_get_for_user(
+    *, user: User, organisation: Organisation | None, roles: Iterable[str], pk: object, write: bool = False
+) -> Invitation:
+    invitation = invitations_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("No such invitation in your organisations.")
+    if write and invitation.role not in _grantable(user=user, organisation=invitation.organisation):
+        raise PermissionDenied("You cannot change this invitation.")
+    return invitation
+
+
+def notifications_visible_to(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).only(
+        "id", "title", "body", "url", "read_at", "created_at", "recipient_id"
+    )
+
+
+def notification_get_for_user(*, user: User, pk: object) -> Notification:
+    notification = notifications_visible_to(user=user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404("No such notification.")
+    return notification
+
+
+def unread_notification_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def audit_entries_visible_to(
+    *, user: User, organisation: Organisation | None, roles: Iterable[str]
+) -> QuerySet[AuditEntry]:
+    """Academy admins read the audit log of the organisations in their scope."""
+    if organisation is None or Role.ACADEMY_ADMIN not in set(roles):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(
+        organisation_id__in=organisation_scope_ids(organisation=organisation)
+    ).select_related("actor", "organisation", "content_type")
+
+
+def frameworks_visible_to(*, user: User) -> QuerySet[Framework]:
+    """Frameworks are shared reference data: every signed-in person may read them."""
+    return Framework.objects.prefetch_related("versions")
+
+
+def framework_version_get_for_user(*, user: User, framework_slug: str, version_slug: str) -> FrameworkVersion:
+    version = (
+        FrameworkVersion.objects.select_related("framework")
+        .prefetch_related("elements")
+        .filter(framework__slug=framework_slug, slug=version_slug)
+        .first()
+    )
+    if version is None:
+        raise Http404("No such framework version.")
+    return version

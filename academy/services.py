@@ -1,0 +1,264 @@
+"""Writes in the core: invitations, memberships and notifications. Each is typed, keyword-only,
+validates before saving and writes its audit entry in the same transaction."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .audit import audit_log
+from .models import Invitation, Membership, Notification, Organisation, Team, User
+from .roles import Role, grantable_roles
+from .selectors import roles_held_over
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _require_can_grant(*, actor: User, organisation: Organisation, role: str) -> None:
+    held = roles_held_over(user=actor, organisation=organisation)
+    if Role(role) not in grantable_roles(held):
+        raise PermissionDenied("You cannot give that role in this organisation.")
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str
+
+
+def _issue_token(invitation: Invitation) -> str:
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash_token(token)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+    return token
+
+
+def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
+    link = settings.SITE_URL.rstrip("/") + reverse("academy:invitation_accept", args=[token])
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "academy_name": settings.ACADEMY_NAME,
+        "expires_on": timezone.localtime(invitation.expires_at),
+    }
+    subject = f"{settings.ACADEMY_NAME}: you are invited to join {invitation.organisation.name}"
+    body = render_to_string("academy/email/invitation.txt", context)
+    # Sent after commit: a rolled-back invitation never reaches anyone's inbox.
+    from django.core.mail import send_mail
+
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    )
+    invitation.sent_at = timezone.now()
+    invitation.send_count += 1
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    full_name: str = "",
+    team: Team | None = None,
+) -> IssuedInvitation:
+    _require_can_grant(actor=actor, organisation=organisation, role=role)
+    email = User.objects.normalize_email(email).strip()
+    if Membership.objects.filter(
+        user__email__iexact=email, organisation=organisation, role=role
+    ).exists():
+        raise ValidationError({"email": "This person already has that role in this organisation."})
+    if Invitation.objects.filter(
+        email__iexact=email,
+        organisation=organisation,
+        role=role,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists():
+        raise ValidationError(
+            {"email": "An invitation for this person and role is already waiting. Resend it instead."}
+        )
+    if team is not None and team.organisation_id != organisation.pk:
+        raise ValidationError({"team": "Choose a team in this organisation."})
+    invitation = Invitation(
+        email=email,
+        full_name=full_name,
+        organisation=organisation,
+        role=role,
+        team=team,
+        invited_by=actor,
+    )
+    token = _issue_token(invitation)
+    _send_invitation_email(invitation=invitation, token=token)
+    invitation.full_clean()
+    invitation.save()
+    audit_log(
+        actor=actor,
+        verb="invitation.create",
+        obj=invitation,
+        organisation=organisation,
+        after={"email": email, "role": role},
+    )
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+def _require_pending(invitation: Invitation) -> None:
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(f"This invitation has been {invitation.status.label.lower()}.")
+
+
+@transaction.atomic
+def invitation_resend(*, actor: User, invitation: Invitation) -> IssuedInvitation:
+    """Send a fresh link with a new expiry. The old link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _require_can_grant(actor=actor, organisation=invitation.organisation, role=invitation.role)
+    _require_pending(invitation)
+    token = _issue_token(invitation)
+    _send_invitation_email(invitation=invitation, token=token)
+    invitation.save()
+    audit_log(
+        actor=actor,
+        verb="invitation.resend",
+        obj=invitation,
+        organisation=invitation.organisation,
+        after={"expires_at": invitation.expires_at.isoformat()},
+    )
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _require_can_grant(actor=actor, organisation=invitation.organisation, role=invitation.role)
+    _require_pending(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = actor
+    invitation.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    audit_log(actor=actor, verb="invitation.revoke", obj=invitation, organisation=invitation.organisation)
+    return invitation
+
+
+def invitation_find_by_token(*, token: str) -> Invitation | None:
+    """Any invitation with this token, whatever its state: the page explains expired,
+    revoked and used links."""
+    return (
+        Invitation.objects.select_related("organisation", "team")
+        .filter(token_hash=_hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Turn a pending invitation into a membership for `user`, whose email must match."""
+    found = invitation_find_by_token(token=token)
+    if found is None:
+        raise ValidationError("This invitation link is not valid.")
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(f"This invitation has {invitation.status.label.lower()}.")
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError("This invitation was sent to a different email address.")
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organisation=invitation.organisation,
+        role=invitation.role,
+        defaults={"team": invitation.team, "started_on": timezone.localdate()},
+    )
+    if not created and not membership.is_active:
+        membership.is_active = True
+        membership.deactivated_at = None
+        membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    if not user.full_name and invitation.full_name:
+        user.full_name = invitation.full_name
+        user.save(update_fields=["full_name", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    audit_log(
+        actor=user,
+        verb="invitation.accept",
+        obj=invitation,
+        organisation=invitation.organisation,
+        after={"membership": str(membership.pk), "role": invitation.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    organisation = membership.organisation
+    _require_can_grant(actor=actor, organisation=organisation, role=membership.role)
+    _require_can_grant(actor=actor, organisation=organisation, role=role)
+    if role == membership.role:
+        return membership
+    if Membership.objects.filter(user=membership.user, organisation=organisation, role=role).exists():
+        raise ValidationError({"role": "This person already has that role in this organisation."})
+    before = {"role": membership.role}
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role", "updated_at"])
+    audit_log(
+        actor=actor, verb="membership.change_role", obj=membership, organisation=organisation,
+        before=before, after={"role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_active(*, actor: User, membership: Membership, active: bool) -> Membership:
+    """Deactivate or reactivate one membership. Records stay; a person left with no active
+    membership can no longer sign in."""
+    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    _require_can_grant(actor=actor, organisation=membership.organisation, role=membership.role)
+    if membership.user_id == actor.pk and not active:
+        raise ValidationError("You cannot deactivate your own access.")
+    if membership.is_active == active:
+        return membership
+    membership.is_active = active
+    membership.deactivated_at = None if active else timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    audit_log(
+        actor=actor,
+        verb="membership.reactivate" if active else "membership.deactivate",
+        obj=membership,
+        organisation=membership.organisation,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return membership
+
+
+def notification_send(
+    *,
+    recipient: User,
+    title: str,
+    body: str = "",
+    url: str = "",
+    organisation: Organisation | None = None,
+) -> Notification:
+    """Put a message in someone's portal inbox. The reminder engine calls this."""
+    notification = Notification(
+        recipient=recipient, organisation=organisation, title=title, body=body, url=url
+    )
+    notification.full_clean()
+    notification.save()
+    return notification
+
+
+def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]) -> int:
+    """Mark the given notifications read, only ever the user's own. Returns how many changed."""
+    return notifications.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,41 @@
+"""The test suite: PostgreSQL and Redis for real, one Redis database per xdist worker."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-not-secret-5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+SITE_URL = "http://testserver"
+
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/academy")}
+
+# Each xdist worker gets its own Redis database, cache prefix and Celery queue, so workers never
+# consume each other's tasks or share allauth's used-TOTP-code cache and axes counters.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+_worker_number = int(_worker.removeprefix("gw") or 0)
+_redis_base = env("REDIS_URL", default="redis://127.0.0.1:6379").rstrip("/").rsplit("/", 1)
+_redis_root = _redis_base[0] if _redis_base[-1].isdigit() else "/".join(_redis_base)
+REDIS_URL = f"{_redis_root}/{1 + _worker_number}"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"test-{_worker}",
+    }
+}
+CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_DEFAULT_QUEUE = f"academy-test-{_worker}"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+AXES_ENABLED = False  # the lockout tests switch it back on
+MFA_REQUIRED_FOR_STAFF = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}
