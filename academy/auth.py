@@ -11,3 +11,18 @@ class AcademyAuthenticationBackend(AuthenticationBackend):
         if not super().user_can_authenticate(user):
             return False
         return bool(user.is_superuser) or user_has_active_membership(user=user)
+
+
+def axes_username(request, credentials):  # type: ignore[no-untyped-def]
+    """The name django-axes counts failures against, for allauth's form (email or login) and
+    the Django admin's (username) alike."""
+    credentials = credentials or {}
+    post = getattr(request, "POST", {})
+    value = (
+        credentials.get("email")
+        or credentials.get("username")
+        or post.get("login")
+        or post.get("username")
+        or ""
+    )
+    return str(value).strip().lower()

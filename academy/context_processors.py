@@ -1,2 +1,26 @@
-def academy(request):  # type: ignore[no-untyped-def]
-    return {}
+from django.conf import settings
+from django.http import HttpRequest
+
+from .navigation import nav_for
+from .selectors import unread_notification_count
+
+
+def academy(request: HttpRequest) -> dict[str, object]:
+    organisation = getattr(request, "organisation", None)
+    memberships = getattr(request, "memberships", [])
+    context: dict[str, object] = {
+        "academy_name": settings.ACADEMY_NAME,
+        "academy_colour": (organisation.brand_colour if organisation else "") or settings.ACADEMY_COLOUR,
+        "mfa_relaxed": not settings.MFA_REQUIRED_FOR_STAFF,
+        "current_organisation": organisation,
+        "nav_items": [],
+        "organisation_choices": [],
+        "unread_notification_count": 0,
+    }
+    if organisation is not None:
+        context["nav_items"] = nav_for(roles=request.roles, path=request.path)  # type: ignore[attr-defined]
+        context["organisation_choices"] = list(
+            {m.organisation.pk: m.organisation.name for m in memberships}.items()
+        )
+        context["unread_notification_count"] = unread_notification_count(user=request.user)  # type: ignore[arg-type]
+    return context

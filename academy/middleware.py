@@ -1,0 +1,59 @@
+"""Request-wide context: which organisation the person is acting for, their roles there, and
+the rule that people in roles that need two-factor authentication set it up first."""
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from .roles import MFA_ROLES
+from .selectors import active_memberships
+
+ORGANISATION_SESSION_KEY = "academy_organisation_id"
+
+# Paths someone without an authenticator may still use: the account pages (where they set it
+# up, or sign out), invitations, static files and the public pages.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/", "/health/", "/accessibility/")
+
+
+class OrganisationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.memberships = []  # type: ignore[attr-defined]
+        request.organisation = None  # type: ignore[attr-defined]
+        request.roles = frozenset()  # type: ignore[attr-defined]
+        if request.user.is_authenticated:
+            memberships = active_memberships(user=request.user)  # type: ignore[arg-type]
+            request.memberships = memberships  # type: ignore[attr-defined]
+            if memberships:
+                chosen = request.session.get(ORGANISATION_SESSION_KEY)
+                organisations = {m.organisation.pk: m.organisation for m in memberships}
+                organisation = organisations.get(chosen) or memberships[0].organisation
+                request.organisation = organisation  # type: ignore[attr-defined]
+                request.roles = frozenset(  # type: ignore[attr-defined]
+                    m.role for m in memberships if m.organisation_id == organisation.pk
+                )
+        return self.get_response(request)
+
+
+def needs_mfa(request: HttpRequest) -> bool:
+    """True for a signed-in person holding an MFA role anywhere who has no authenticator."""
+    if not settings.MFA_REQUIRED_FOR_STAFF or not request.user.is_authenticated:
+        return False
+    if not any(m.role in MFA_ROLES for m in request.memberships):  # type: ignore[attr-defined]
+        return False
+    return not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+
+
+class MfaRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(MFA_EXEMPT_PREFIXES) and needs_mfa(request):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

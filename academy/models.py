@@ -135,7 +135,9 @@ class Membership(TimeStampedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=30, choices=Role.choices)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
     started_on = models.DateField(null=True, blank=True, help_text="Employment or placement start.")
     ended_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
@@ -220,12 +222,18 @@ class Notification(TimeStampedModel):
     """A message in a person's portal inbox. The reminder engine and services create them."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True, help_text="A path inside the portal.")
     read_at = models.DateTimeField(null=True, blank=True)
+    send_email = models.BooleanField(default=False, help_text="Also send this notification by email.")
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -309,7 +317,9 @@ class FrameworkElement(TimeStampedModel):
     """A domain, statement, standard or sub-standard. Elements nest through `parent`."""
 
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="elements")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     code = models.CharField(max_length=20, help_text="The number or letter the source uses: '1', '1.3', 'A'.")
     title = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)

@@ -8,7 +8,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import AuditEntry, Framework, FrameworkVersion, Invitation, Membership, Notification, Organisation, User
+from .models import (
+    AuditEntry,
+    Framework,
+    FrameworkElement,
+    FrameworkVersion,
+    Invitation,
+    Membership,
+    Notification,
+    Organisation,
+    User,
+)
 from .roles import STAFF_ROLES, Role
 
 
@@ -63,8 +73,12 @@ def staff_scope_ids(*, user: User, organisation: Organisation | None, roles: Ite
     return organisation_scope_ids(organisation=organisation)
 
 
-def organisations_manageable_by(*, user: User, organisation: Organisation | None, roles: Iterable[str]) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=staff_scope_ids(user=user, organisation=organisation, roles=roles))
+def organisations_manageable_by(
+    *, user: User, organisation: Organisation | None, roles: Iterable[str]
+) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        pk__in=staff_scope_ids(user=user, organisation=organisation, roles=roles)
+    )
 
 
 def memberships_visible_to(
@@ -82,7 +96,9 @@ def memberships_visible_to(
 def membership_get_for_user(
     *, user: User, organisation: Organisation | None, roles: Iterable[str], pk: object, write: bool = False
 ) -> Membership:
-    membership = memberships_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
+    membership = (
+        memberships_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
+    )
     if membership is None:
         raise Http404("No such person in your organisations.")
     if write and membership.role not in _grantable(user=user, organisation=membership.organisation):
@@ -100,13 +116,17 @@ def invitations_visible_to(
     *, user: User, organisation: Organisation | None, roles: Iterable[str]
 ) -> QuerySet[Invitation]:
     scope = staff_scope_ids(user=user, organisation=organisation, roles=roles)
-    return Invitation.objects.filter(organisation_id__in=scope).select_related("organisation", "invited_by", "team")
+    return Invitation.objects.filter(organisation_id__in=scope).select_related(
+        "organisation", "invited_by", "team"
+    )
 
 
 def invitation_get_for_user(
     *, user: User, organisation: Organisation | None, roles: Iterable[str], pk: object, write: bool = False
 ) -> Invitation:
-    invitation = invitations_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
+    invitation = (
+        invitations_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
+    )
     if invitation is None:
         raise Http404("No such invitation in your organisations.")
     if write and invitation.role not in _grantable(user=user, organisation=invitation.organisation):
@@ -157,3 +177,20 @@ def framework_version_get_for_user(*, user: User, framework_slug: str, version_s
     if version is None:
         raise Http404("No such framework version.")
     return version
+
+
+def user_exists_with_email(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def element_tree(*, version: FrameworkVersion) -> list[dict[str, object]]:
+    """The version's elements as nested dicts, built from one query."""
+    elements = list(version.elements.all().order_by("position"))
+    children: dict[int | None, list[FrameworkElement]] = {}
+    for element in elements:
+        children.setdefault(element.parent_id, []).append(element)
+
+    def build(parent_id: int | None) -> list[dict[str, object]]:
+        return [{"element": e, "children": build(e.pk)} for e in children.get(parent_id, [])]
+
+    return build(None)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -54,11 +55,7 @@ def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
     subject = f"{settings.ACADEMY_NAME}: you are invited to join {invitation.organisation.name}"
     body = render_to_string("academy/email/invitation.txt", context)
     # Sent after commit: a rolled-back invitation never reaches anyone's inbox.
-    from django.core.mail import send_mail
-
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    )
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]))
     invitation.sent_at = timezone.now()
     invitation.send_count += 1
 
@@ -75,9 +72,7 @@ def invitation_create(
 ) -> IssuedInvitation:
     _require_can_grant(actor=actor, organisation=organisation, role=role)
     email = User.objects.normalize_email(email).strip()
-    if Membership.objects.filter(
-        user__email__iexact=email, organisation=organisation, role=role
-    ).exists():
+    if Membership.objects.filter(user__email__iexact=email, organisation=organisation, role=role).exists():
         raise ValidationError({"email": "This person already has that role in this organisation."})
     if Invitation.objects.filter(
         email__iexact=email,
@@ -199,7 +194,9 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    )
     organisation = membership.organisation
     _require_can_grant(actor=actor, organisation=organisation, role=membership.role)
     _require_can_grant(actor=actor, organisation=organisation, role=role)
@@ -212,8 +209,12 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     membership.full_clean()
     membership.save(update_fields=["role", "updated_at"])
     audit_log(
-        actor=actor, verb="membership.change_role", obj=membership, organisation=organisation,
-        before=before, after={"role": role},
+        actor=actor,
+        verb="membership.change_role",
+        obj=membership,
+        organisation=organisation,
+        before=before,
+        after={"role": role},
     )
     return membership
 
@@ -222,7 +223,9 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 def membership_set_active(*, actor: User, membership: Membership, active: bool) -> Membership:
     """Deactivate or reactivate one membership. Records stay; a person left with no active
     membership can no longer sign in."""
-    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    )
     _require_can_grant(actor=actor, organisation=membership.organisation, role=membership.role)
     if membership.user_id == actor.pk and not active:
         raise ValidationError("You cannot deactivate your own access.")
@@ -249,14 +252,48 @@ def notification_send(
     body: str = "",
     url: str = "",
     organisation: Organisation | None = None,
+    email: bool = False,
 ) -> Notification:
-    """Put a message in someone's portal inbox. The reminder engine calls this."""
+    """Put a message in someone's portal inbox and, with `email`, queue it for their email
+    once the surrounding transaction commits. The reminder engine calls this."""
     notification = Notification(
-        recipient=recipient, organisation=organisation, title=title, body=body, url=url
+        recipient=recipient, organisation=organisation, title=title, body=body, url=url, send_email=email
     )
     notification.full_clean()
     notification.save()
+    if email:
+        from .tasks import notification_email
+
+        transaction.on_commit(lambda: notification_email.delay(str(notification.pk)))
     return notification
+
+
+def notification_email_deliver(*, notification_id: str) -> bool:
+    """Email one notification. A conditional UPDATE claims it first, so a task delivered twice
+    (a rerun, a second worker) sends it once; a failed send releases the claim for a retry.
+    Returns True when this call sent the email."""
+    claimed = Notification.objects.filter(
+        pk=notification_id, send_email=True, emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    link = settings.SITE_URL.rstrip("/") + (notification.url or reverse("academy:notifications"))
+    body = render_to_string(
+        "academy/email/notification.txt",
+        {"notification": notification, "link": link, "academy_name": settings.ACADEMY_NAME},
+    )
+    try:
+        send_mail(
+            f"{settings.ACADEMY_NAME}: {notification.title}",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.recipient.email],
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
+    return True
 
 
 def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]) -> int:

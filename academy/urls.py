@@ -1,2 +1,32 @@
 from django.urls import path
-urlpatterns = []
+
+from . import views
+
+app_name = "academy"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisation/switch/", views.organisation_switch, name="organisation_switch"),
+    path("people/", views.people, name="people"),
+    path("people/invite/", views.invite, name="invite"),
+    path("people/invitations/", views.invitations, name="invitations"),
+    path("people/invitations/<uuid:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("people/invitations/<uuid:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("people/<uuid:pk>/", views.membership_detail, name="membership"),
+    path("people/<uuid:pk>/role/", views.membership_role, name="membership_role"),
+    path("people/<uuid:pk>/deactivate/", views.membership_deactivate, name="membership_deactivate"),
+    path("people/<uuid:pk>/reactivate/", views.membership_reactivate, name="membership_reactivate"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<uuid:pk>/read/", views.notification_read, name="notification_read"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("frameworks/", views.frameworks, name="frameworks"),
+    path(
+        "frameworks/<slug:framework_slug>/<slug:version_slug>/",
+        views.framework_version,
+        name="framework_version",
+    ),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("health/", views.health, name="health"),
+]

@@ -39,3 +39,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 AXES_ENABLED = False  # the lockout tests switch it back on
 MFA_REQUIRED_FOR_STAFF = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests

@@ -1,0 +1,55 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.db.models import QuerySet
+
+from .models import Organisation, Team
+from .roles import Role
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The invitation link is sent here. They sign in with this address.",
+    )
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none())
+    role = forms.ChoiceField(label="Role", choices=())
+    team = forms.ModelChoiceField(label="Team (optional)", queryset=Team.objects.none(), required=False)
+
+    def __init__(
+        self, *args: object, organisations: QuerySet[Organisation], roles: list[Role], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["team"].queryset = Team.objects.filter(organisation__in=organisations).select_related(  # type: ignore[attr-defined]
+            "organisation"
+        )
+        self.fields["team"].label_from_instance = lambda t: f"{t.organisation.name}: {t}"  # type: ignore[attr-defined]
+        self.fields["role"].choices = [("", "Choose a role"), *[(r.value, r.label) for r in roles]]  # type: ignore[attr-defined]
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Send invitation"))
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        team, organisation = cleaned.get("team"), cleaned.get("organisation")
+        if team and organisation and team.organisation_id != organisation.pk:
+            self.add_error("team", "Choose a team in the organisation you selected.")
+        return cleaned
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label="New role", choices=())
+
+    def __init__(self, *args: object, roles: list[Role], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["role"].choices = [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.form_action = ""
+        self.helper.add_input(Submit("submit", "Change role"))
+
+
+class InvitationAcceptForm(forms.Form):
+    """Nothing to type: accepting is one button for someone already signed in."""

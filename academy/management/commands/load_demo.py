@@ -1,0 +1,32 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from academy.demo import DEMO_PASSWORD, load_demo
+from academy.roles import MFA_ROLES
+
+
+class Command(BaseCommand):
+    help = "Load the demo academy (invented organisations and people) and print the demo sign-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        people = load_demo()
+        self.stdout.write(
+            self.style.SUCCESS("Demo academy loaded. Sign in at " + settings.SITE_URL + "/accounts/login/")
+        )
+        self.stdout.write(f"Every demo person's password is: {DEMO_PASSWORD}")
+        width = max(len(p.email) for p in people)
+        for person in people:
+            note = (
+                " (two-factor set-up on first sign-in)"
+                if person.role in MFA_ROLES and settings.MFA_REQUIRED_FOR_STAFF
+                else ""
+            )
+            self.stdout.write(
+                f"  {person.email.ljust(width)}  {person.role.label}, {person.organisation}{note}"
+            )
+        if not settings.MFA_REQUIRED_FOR_STAFF:
+            self.stdout.write(
+                self.style.WARNING("Two-factor authentication is relaxed on this server (demo only).")
+            )

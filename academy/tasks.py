@@ -1,0 +1,23 @@
+"""Celery tasks of the core. A task takes ids, loads rows and calls one service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+)
+def notification_email(notification_id: str) -> bool:
+    return services.notification_email_deliver(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def heartbeat() -> None:
+    """Beat's sign of life, shown on /health/ so operators see that schedules are running."""
+    from .health import record_heartbeat
+
+    record_heartbeat()

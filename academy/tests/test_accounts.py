@@ -1,0 +1,319 @@
+"""Sign-in, invitations, MFA enforcement, deactivation and the login rate limit, through the
+real allauth forms."""
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client, TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from academy.models import AuditEntry, Invitation, Membership, User
+from academy.roles import Role
+from academy.tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from conftest import Orgs, totp_code
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "a-long-new-password-2026"
+
+
+def invite(client: Client, actor: User, organisation: Any, email: str, role: str = Role.NQSW) -> str:
+    """Invite through the staff page and return the token from the email that was sent."""
+    client.force_login(actor)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the email goes out on commit
+        response = client.post(
+            reverse("academy:invite"),
+            {"full_name": "Nadia Invitee", "email": email, "organisation": organisation.pk, "role": role},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [email]
+    match = re.search(r"/invitations/([\w-]+)/", mail.outbox[0].body)
+    assert match, mail.outbox[0].body
+    client.logout()
+    return match.group(1)
+
+
+def sign_up_with(client: Client, token: str, email: str, password: str = NEW_PASSWORD) -> Any:
+    response = client.get(reverse("academy:invitation_accept", args=[token]))
+    assert response.status_code == 302
+    assert response.url == reverse("account_signup")
+    return client.post(
+        reverse("account_signup"), {"email": email, "password1": password, "password2": password}
+    )
+
+
+class TestInvitations:
+    def test_accept_creates_account_membership_and_signs_in(
+        self, client: Client, psw: User, orgs: Orgs
+    ) -> None:
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        response = sign_up_with(client, token, "nadia@example.test")
+        assert response.status_code == 302
+        user = User.objects.get(email="nadia@example.test")
+        assert user.full_name == "Nadia Invitee"
+        assert Membership.objects.filter(
+            user=user, organisation=orgs.home, role=Role.NQSW, is_active=True
+        ).exists()
+        assert client.get(reverse("academy:home")).status_code == 200
+        invitation = Invitation.objects.get(email="nadia@example.test")
+        assert invitation.accepted_by == user
+        assert AuditEntry.objects.filter(verb="invitation.accept", object_id=str(invitation.pk)).exists()
+
+    def test_reused_link_is_refused(self, client: Client, psw: User, orgs: Orgs) -> None:
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        sign_up_with(client, token, "nadia@example.test")
+        client.logout()
+        response = client.get(reverse("academy:invitation_accept", args=[token]))
+        assert response.status_code == 410
+        assert b"already been used" in response.content
+
+    def test_expired_link_is_refused_and_sign_up_stays_closed(
+        self, client: Client, psw: User, orgs: Orgs
+    ) -> None:
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        with time_machine.travel(timezone.now() + timedelta(days=15)):
+            response = client.get(reverse("academy:invitation_accept", args=[token]))
+            assert response.status_code == 410
+            assert b"expired" in response.content
+            signup = client.post(
+                reverse("account_signup"),
+                {"email": "nadia@example.test", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+            )
+        assert not User.objects.filter(email="nadia@example.test").exists()
+        assert b"invitation" in signup.content.lower()
+
+    def test_revoked_link_is_refused(self, client: Client, psw: User, orgs: Orgs) -> None:
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        invitation = Invitation.objects.get(email="nadia@example.test")
+        client.force_login(psw)
+        assert client.post(reverse("academy:invitation_revoke", args=[invitation.pk])).status_code == 302
+        client.logout()
+        response = client.get(reverse("academy:invitation_accept", args=[token]))
+        assert response.status_code == 410
+        assert b"withdrawn" in response.content
+
+    def test_resend_replaces_the_link(self, client: Client, psw: User, orgs: Orgs) -> None:
+        old_token = invite(client, psw, orgs.home, "nadia@example.test")
+        invitation = Invitation.objects.get(email="nadia@example.test")
+        client.force_login(psw)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            client.post(reverse("academy:invitation_resend", args=[invitation.pk]))
+        new_token = re.search(r"/invitations/([\w-]+)/", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+        client.logout()
+        assert client.get(reverse("academy:invitation_accept", args=[old_token])).status_code == 404
+        assert sign_up_with(client, new_token, "nadia@example.test").status_code == 302
+        assert Invitation.objects.get(pk=invitation.pk).send_count == 2
+
+    def test_sign_up_with_another_address_is_refused(self, client: Client, psw: User, orgs: Orgs) -> None:
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        response = sign_up_with(client, token, "someone-else@example.test")
+        assert response.status_code == 200
+        assert b"Use the email address your invitation was sent to" in response.content
+        assert not User.objects.filter(email="someone-else@example.test").exists()
+
+    def test_sign_up_without_invitation_is_closed(self, client: Client, db: None) -> None:
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "walk-in@example.test", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+        assert not User.objects.filter(email="walk-in@example.test").exists()
+        assert b"invitation" in response.content.lower()
+
+    def test_existing_person_accepts_a_second_role_after_signing_in(
+        self, client: Client, psw: User, social_worker: User, orgs: Orgs
+    ) -> None:
+        token = invite(client, psw, orgs.home, social_worker.email, role=Role.PRACTICE_EDUCATOR)
+        link = reverse("academy:invitation_accept", args=[token])
+        response = client.get(link)
+        assert response.status_code == 200
+        assert b"Sign in to accept" in response.content
+        client.force_login(social_worker)
+        assert client.post(link).status_code == 302
+        roles = set(Membership.objects.filter(user=social_worker).values_list("role", flat=True))
+        assert roles == {Role.SOCIAL_WORKER, Role.PRACTICE_EDUCATOR}
+
+    def test_invitation_form_keeps_what_was_typed_on_error(
+        self, client: Client, psw: User, orgs: Orgs
+    ) -> None:
+        client.force_login(psw)
+        response = client.post(
+            reverse("academy:invite"),
+            {
+                "full_name": "Nadia Invitee",
+                "email": "not-an-email",
+                "organisation": orgs.home.pk,
+                "role": Role.NQSW,
+            },
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<title>Error: " in html
+        assert 'value="Nadia Invitee"' in html
+        assert 'value="not-an-email"' in html
+        assert "govuk-error-summary" in html
+
+    def test_psw_cannot_grant_academy_admin(self, client: Client, psw: User, orgs: Orgs) -> None:
+        client.force_login(psw)
+        form_page = client.get(reverse("academy:invite")).content.decode()
+        assert 'value="academy_admin"' not in form_page
+        response = client.post(
+            reverse("academy:invite"),
+            {
+                "full_name": "X",
+                "email": "x@example.test",
+                "organisation": orgs.home.pk,
+                "role": Role.ACADEMY_ADMIN,
+            },
+        )
+        assert response.status_code == 200
+        assert not Invitation.objects.filter(email="x@example.test").exists()
+
+    def test_council_psw_cannot_invite_into_a_sibling_council(
+        self, client: Client, psw: User, orgs: Orgs
+    ) -> None:
+        client.force_login(psw)
+        response = client.post(
+            reverse("academy:invite"),
+            {"full_name": "X", "email": "x@example.test", "organisation": orgs.sibling.pk, "role": Role.NQSW},
+        )
+        assert response.status_code == 200
+        assert not Invitation.objects.exists()
+
+    def test_partnership_admin_invites_into_member_council(
+        self, client: Client, academy_admin: User, orgs: Orgs
+    ) -> None:
+        token = invite(client, academy_admin, orgs.sibling, "new-psw@example.test", role=Role.PSW)
+        assert Invitation.objects.get(email="new-psw@example.test").organisation == orgs.sibling
+        assert token
+
+
+def login(client: Client, email: str, password: str = TEST_PASSWORD) -> Any:
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+class TestMfa:
+    def test_assessor_without_authenticator_is_sent_to_set_one_up(self, client: Client, orgs: Orgs) -> None:
+        assessor = UserFactory()
+        MembershipFactory(user=assessor, organisation=orgs.home, role=Role.ASSESSOR)
+        client.force_login(assessor)
+        response = client.get(reverse("academy:home"))
+        assert response.status_code == 302
+        assert response.url == reverse("mfa_activate_totp")
+        # The set-up page itself and signing out stay reachable.
+        assert client.get(reverse("mfa_activate_totp")).status_code in {200, 302}
+        assert client.get(reverse("account_logout")).status_code == 200
+
+    def test_assessor_signs_in_with_password_then_code(self, client: Client, assessor: User) -> None:
+        response = login(client, assessor.email)
+        assert response.status_code == 302
+        assert response.url == reverse("mfa_authenticate")
+        assert client.get(reverse("academy:home")).status_code == 302  # not signed in yet
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(assessor)})
+        assert response.status_code == 302
+        assert client.get(reverse("academy:home")).status_code == 200
+
+    def test_wrong_code_does_not_sign_in(self, client: Client, psw: User) -> None:
+        login(client, psw.email)
+        response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+        assert response.status_code == 200
+        assert client.get(reverse("academy:home")).status_code == 302
+
+    def test_nqsw_needs_no_authenticator(self, client: Client, nqsw: User) -> None:
+        response = login(client, nqsw.email)
+        assert response.status_code == 302
+        assert client.get(reverse("academy:home")).status_code == 200
+
+    def test_demo_relaxation_lets_staff_in_and_says_so(
+        self, client: Client, orgs: Orgs, settings: Any
+    ) -> None:
+        settings.MFA_REQUIRED_FOR_STAFF = False
+        psw = UserFactory()
+        MembershipFactory(user=psw, organisation=orgs.home, role=Role.PSW)
+        client.force_login(psw)
+        response = client.get(reverse("academy:home"))
+        assert response.status_code == 200
+        assert b"two-factor authentication is not enforced" in response.content.lower()
+
+
+class TestDeactivation:
+    def test_deactivated_person_cannot_sign_in_and_records_stay(
+        self, client: Client, psw: User, nqsw: User
+    ) -> None:
+        membership = Membership.objects.get(user=nqsw)
+        client.force_login(psw)
+        client.post(reverse("academy:membership_deactivate", args=[membership.pk]))
+        client.logout()
+        response = login(client, nqsw.email)
+        assert response.status_code == 302
+        assert response.url == reverse("account_inactive")
+        assert client.get(reverse("academy:home")).status_code == 302
+        membership.refresh_from_db()
+        assert membership.is_active is False
+        assert User.objects.filter(pk=nqsw.pk).exists()
+        assert AuditEntry.objects.filter(verb="membership.deactivate", object_id=str(membership.pk)).exists()
+
+    def test_open_session_ends_on_deactivation(self, client: Client, psw: User, nqsw: User) -> None:
+        nqsw_client = Client()
+        nqsw_client.force_login(nqsw)
+        assert nqsw_client.get(reverse("academy:home")).status_code == 200
+        client.force_login(psw)
+        client.post(reverse("academy:membership_deactivate", args=[Membership.objects.get(user=nqsw).pk]))
+        response = nqsw_client.get(reverse("academy:home"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+
+    def test_another_active_role_keeps_access(
+        self, client: Client, psw: User, nqsw: User, orgs: Orgs
+    ) -> None:
+        MembershipFactory(user=nqsw, organisation=orgs.university, role=Role.STUDENT)
+        client.force_login(psw)
+        client.post(
+            reverse(
+                "academy:membership_deactivate", args=[Membership.objects.get(user=nqsw, role=Role.NQSW).pk]
+            )
+        )
+        client.logout()
+        assert login(client, nqsw.email).url == reverse("academy:home")
+
+    def test_reactivation_restores_access(self, client: Client, psw: User, nqsw: User) -> None:
+        membership = Membership.objects.get(user=nqsw)
+        client.force_login(psw)
+        client.post(reverse("academy:membership_deactivate", args=[membership.pk]))
+        client.post(reverse("academy:membership_reactivate", args=[membership.pk]))
+        client.logout()
+        assert login(client, nqsw.email).url == reverse("academy:home")
+
+    def test_staff_cannot_deactivate_themselves(self, client: Client, psw: User) -> None:
+        own = Membership.objects.get(user=psw)
+        client.force_login(psw)
+        client.post(reverse("academy:membership_deactivate", args=[own.pk]))
+        own.refresh_from_db()
+        assert own.is_active is True
+
+
+class TestRateLimit:
+    @pytest.fixture(autouse=True)
+    def _axes_on(self, settings: Any) -> None:
+        settings.AXES_ENABLED = True
+        settings.AXES_FAILURE_LIMIT = 3
+
+    def test_repeated_failures_lock_the_sign_in(self, client: Client, nqsw: User) -> None:
+        for _ in range(3):
+            assert login(client, nqsw.email, "wrong-password").status_code in {200, 429}
+        locked = login(client, nqsw.email)  # even the right password is refused while locked
+        assert locked.status_code == 429
+        assert client.get(reverse("academy:home")).status_code == 302
+
+    def test_django_admin_login_is_rate_limited_too(self, client: Client, db: None) -> None:
+        User.objects.create_superuser("root@example.test", TEST_PASSWORD)
+        url = reverse("admin:login")
+        for _ in range(3):
+            client.post(url, {"username": "root@example.test", "password": "nope"})
+        response = client.post(url, {"username": "root@example.test", "password": TEST_PASSWORD})
+        assert response.status_code == 429

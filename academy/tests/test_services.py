@@ -1,0 +1,81 @@
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from academy import services
+from academy.models import AuditEntry, Membership, Notification
+from academy.roles import Role
+from academy.selectors import notifications_visible_to
+from academy.tests.factories import NotificationFactory, UserFactory
+from conftest import Orgs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notification_email_is_sent_once_however_often_the_task_runs(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    user = UserFactory()
+    notification = NotificationFactory(recipient=user, send_email=True)
+    mail.outbox.clear()
+    assert services.notification_email_deliver(notification_id=str(notification.pk)) is True
+    assert services.notification_email_deliver(notification_id=str(notification.pk)) is False
+    assert len(mail.outbox) == 1
+    assert notification.title in mail.outbox[0].subject
+    assert "http://testserver/" in mail.outbox[0].body
+
+
+def test_in_app_only_notification_is_never_emailed() -> None:
+    notification = NotificationFactory(send_email=False)
+    assert services.notification_email_deliver(notification_id=str(notification.pk)) is False
+    assert mail.outbox == []
+
+
+def test_mark_read_touches_only_the_users_own_notifications() -> None:
+    mine, theirs = NotificationFactory(), NotificationFactory()
+    changed = services.notifications_mark_read(user=mine.recipient, notifications=Notification.objects.all())
+    assert changed == 1
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    assert notifications_visible_to(user=mine.recipient).get().read_at is not None
+
+
+def test_role_change_is_audited_with_before_and_after(psw: Any, nqsw: Any) -> None:
+    membership = Membership.objects.get(user=nqsw)
+    services.membership_change_role(actor=psw, membership=membership, role=Role.SOCIAL_WORKER)
+    entry = AuditEntry.objects.get(verb="membership.change_role")
+    assert entry.actor == psw
+    assert entry.before == {"role": "nqsw"}
+    assert entry.after == {"role": "social_worker"}
+    assert entry.organisation == membership.organisation
+
+
+def test_psw_cannot_promote_someone_to_academy_admin(psw: Any, nqsw: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        services.membership_change_role(
+            actor=psw, membership=Membership.objects.get(user=nqsw), role=Role.ACADEMY_ADMIN
+        )
+
+
+def test_outsider_cannot_invite_into_another_organisation(outsider: Any, orgs: Orgs) -> None:
+    with pytest.raises(PermissionDenied):
+        services.invitation_create(
+            actor=outsider, organisation=orgs.home, email="x@example.test", role=Role.NQSW
+        )
+
+
+def test_a_second_pending_invitation_for_the_same_role_is_refused(psw: Any, orgs: Orgs) -> None:
+    services.invitation_create(actor=psw, organisation=orgs.home, email="x@example.test", role=Role.NQSW)
+    with pytest.raises(ValidationError):
+        services.invitation_create(actor=psw, organisation=orgs.home, email="X@example.test", role=Role.NQSW)
+
+
+def test_invitation_email_waits_for_commit(
+    psw: Any, orgs: Orgs, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.invitation_create(actor=psw, organisation=orgs.home, email="x@example.test", role=Role.NQSW)
+    assert mail.outbox == []
+    assert len(callbacks) == 1

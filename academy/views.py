@@ -1,0 +1,385 @@
+"""Core pages: home, people and invitations, notifications, audit log, frameworks, and the
+public pages (invitation link, accessibility statement, health). Views stay thin: bind a form,
+call one service or selector, render or redirect. Data comes only through access selectors."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import health as health_checks
+from . import presenters, selectors, services
+from .adapters import INVITATION_SESSION_KEY
+from .forms import InvitationForm, RoleChangeForm
+from .middleware import ORGANISATION_SESSION_KEY
+from .models import Invitation
+from .roles import STAFF_ROLES, Role, grantable_roles
+
+PAGE_SIZE = 25
+
+View = Callable[..., HttpResponseBase]
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    """Allow the view only to people holding one of `roles` in their current organisation."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.roles & set(roles):  # type: ignore[attr-defined]
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _scope(request: HttpRequest) -> dict[str, Any]:
+    return {"user": request.user, "organisation": request.organisation, "roles": request.roles}  # type: ignore[attr-defined]
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Home -------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.organisation is None:  # type: ignore[attr-defined]
+        # Only a superuser without memberships reaches here; everyone else is refused sign-in.
+        return render(request, "academy/home_no_organisation.html")
+    scope = _scope(request)
+    roles = request.roles  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "memberships": request.memberships,  # type: ignore[attr-defined]
+        "notifications": list(
+            selectors.notifications_visible_to(user=request.user).filter(read_at__isnull=True)[:5]
+        ),  # type: ignore[arg-type]
+        "is_staff_role": bool(roles & STAFF_ROLES),
+    }
+    if context["is_staff_role"]:
+        context["pending_invitations"] = list(
+            selectors.invitations_visible_to(**scope).filter(
+                accepted_at__isnull=True, revoked_at__isnull=True
+            )[:5]
+        )
+        context["people_table_head"] = ["Role", "Active people"]
+        context["people_by_role"] = context["people_table_rows"] = [
+            [Role(row["role"]).label, str(row["n"])]
+            for row in selectors.memberships_visible_to(**scope)
+            .filter(is_active=True)
+            .order_by()
+            .values("role")
+            .annotate(n=Count("id"))
+            .order_by("role")
+        ]
+    if Role.ACADEMY_ADMIN in roles:
+        context["recent_audit"] = list(selectors.audit_entries_visible_to(**scope)[:5])
+    return render(request, "academy/home.html", context)
+
+
+@require_POST
+def organisation_switch(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("organisation", "")
+    for membership in request.memberships:  # type: ignore[attr-defined]
+        if str(membership.organisation.pk) == wanted:
+            request.session[ORGANISATION_SESSION_KEY] = membership.organisation.pk
+            messages.success(request, f"You are now working in {membership.organisation.name}.")
+            return redirect("academy:home")
+    raise PermissionDenied("You are not a member of that organisation.")
+
+
+# --- People and invitations ---------------------------------------------------------------------
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def people(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.memberships_visible_to(**_scope(request))
+    query = request.GET.get("q", "").strip()
+    if query:
+        memberships = memberships.filter(
+            Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+        )
+    page = _page(request, memberships)
+    rows = [(m, presenters.membership_tag(m)) for m in page.object_list]
+    return render(request, "academy/people.html", {"page": page, "rows": rows, "query": query})
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def invite(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    organisations = selectors.organisations_manageable_by(**scope)
+    roles = grantable_roles(set(request.roles))  # type: ignore[attr-defined]
+    form = InvitationForm(request.POST or None, organisations=organisations, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.invitation_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+            return redirect("academy:invitations")
+    return render(
+        request, "academy/invite.html", {"form": form, "expiry_days": settings.INVITATION_EXPIRY_DAYS}
+    )
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def invitations(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.invitations_visible_to(**_scope(request)))
+    rows = [presenters.invitation_row(i) for i in page.object_list]
+    crumbs = [("People", reverse("academy:people")), ("Invitations", "")]
+    return render(request, "academy/invitations.html", {"page": page, "rows": rows, "crumbs": crumbs})
+
+
+@require_POST
+@roles_required(*STAFF_ROLES)
+def invitation_resend(request: HttpRequest, pk: str) -> HttpResponse:
+    invitation = selectors.invitation_get_for_user(**_scope(request), pk=pk, write=True)
+    try:
+        services.invitation_resend(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"A new invitation link was sent to {invitation.email}.")
+    return redirect("academy:invitations")
+
+
+@require_POST
+@roles_required(*STAFF_ROLES)
+def invitation_revoke(request: HttpRequest, pk: str) -> HttpResponse:
+    invitation = selectors.invitation_get_for_user(**_scope(request), pk=pk, write=True)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"The invitation for {invitation.email} was revoked. Its link no longer works."
+        )
+    return redirect("academy:invitations")
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def membership_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    membership = selectors.membership_get_for_user(**_scope(request), pk=pk)
+    return _membership_page(request, membership, RoleChangeForm(roles=_roles_for(request, membership)))
+
+
+def _roles_for(request: HttpRequest, membership: Any) -> list[Role]:
+    return grantable_roles(selectors.roles_held_over(user=request.user, organisation=membership.organisation))  # type: ignore[arg-type]
+
+
+def _membership_page(request: HttpRequest, membership: Any, form: RoleChangeForm) -> HttpResponse:
+    form.helper.form_action = reverse("academy:membership_role", args=[membership.pk])
+    context = {
+        "membership": membership,
+        "tag": presenters.membership_tag(membership),
+        "form": form,
+        "other_memberships": selectors.memberships_visible_to(**_scope(request))
+        .filter(user=membership.user)
+        .exclude(pk=membership.pk),
+        "can_change": membership.role in _roles_for(request, membership),
+        "is_self": membership.user_id == request.user.pk,
+    }
+    return render(request, "academy/membership_detail.html", context)
+
+
+@require_POST
+@roles_required(*STAFF_ROLES)
+def membership_role(request: HttpRequest, pk: str) -> HttpResponse:
+    membership = selectors.membership_get_for_user(**_scope(request), pk=pk, write=True)
+    form = RoleChangeForm(request.POST, roles=_roles_for(request, membership))
+    if form.is_valid():
+        try:
+            services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )  # type: ignore[arg-type]
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Role changed.")
+            return redirect("academy:membership", pk=membership.pk)
+    return _membership_page(request, membership, form)
+
+
+def _set_active(request: HttpRequest, pk: str, *, active: bool) -> HttpResponse:
+    membership = selectors.membership_get_for_user(**_scope(request), pk=pk, write=True)
+    try:
+        services.membership_set_active(actor=request.user, membership=membership, active=active)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = membership.user.display_name
+        messages.success(request, f"{name} was {'reactivated' if active else 'deactivated'}.")
+    return redirect("academy:membership", pk=membership.pk)
+
+
+@require_POST
+@roles_required(*STAFF_ROLES)
+def membership_deactivate(request: HttpRequest, pk: str) -> HttpResponse:
+    return _set_active(request, pk, active=False)
+
+
+@require_POST
+@roles_required(*STAFF_ROLES)
+def membership_reactivate(request: HttpRequest, pk: str) -> HttpResponse:
+    return _set_active(request, pk, active=True)
+
+
+# --- The invitation link (public) ---------------------------------------------------------------
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_find_by_token(token=token)
+    if invitation is None or invitation.status != Invitation.Status.PENDING:
+        status = invitation.status if invitation else None
+        return render(
+            request, "academy/invitation_invalid.html", {"status": status}, status=410 if invitation else 404
+        )
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
+            return render(
+                request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403
+            )
+        if request.method == "POST":
+            services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
+            request.session[ORGANISATION_SESSION_KEY] = invitation.organisation_id
+            messages.success(
+                request, f"You joined {invitation.organisation.name} as {invitation.get_role_display()}."
+            )
+            return redirect("academy:home")
+        return render(request, "academy/invitation_accept.html", {"invitation": invitation})
+    if request.method == "POST":
+        return redirect(request.path)
+    if selectors.user_exists_with_email(email=invitation.email):
+        # Someone who already has an account (another organisation, or a second role) signs
+        # in first and then accepts with one button.
+        login_url = f"{reverse('account_login')}?next={request.path}"
+        return render(
+            request, "academy/invitation_sign_in.html", {"invitation": invitation, "login_url": login_url}
+        )
+    request.session[INVITATION_SESSION_KEY] = token
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    return redirect("account_signup")
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.notifications_visible_to(user=request.user))  # type: ignore[arg-type]
+    return render(request, "academy/notifications.html", {"page": page})
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: str) -> HttpResponse:
+    notification = selectors.notification_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+    services.notifications_mark_read(
+        user=request.user,  # type: ignore[arg-type]
+        notifications=selectors.notifications_visible_to(user=request.user).filter(pk=notification.pk),  # type: ignore[arg-type]
+    )
+    target = notification.url if request.POST.get("open") else ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect(target)
+    return redirect("academy:notifications")
+
+
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_read(
+        user=request.user,  # type: ignore[arg-type]
+        notifications=selectors.notifications_visible_to(user=request.user),  # type: ignore[arg-type]
+    )
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("academy:notifications")
+
+
+# --- Audit log and frameworks ---------------------------------------------------------------------
+
+
+@require_GET
+@roles_required(Role.ACADEMY_ADMIN)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.audit_entries_visible_to(**_scope(request)))
+    return render(request, "academy/audit_log.html", {"page": page})
+
+
+@require_GET
+def frameworks(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "academy/frameworks.html",
+        {"frameworks": selectors.frameworks_visible_to(user=request.user)},  # type: ignore[arg-type]
+    )
+
+
+@require_GET
+def framework_version(request: HttpRequest, framework_slug: str, version_slug: str) -> HttpResponse:
+    version = selectors.framework_version_get_for_user(
+        user=request.user,
+        framework_slug=framework_slug,
+        version_slug=version_slug,  # type: ignore[arg-type]
+    )
+    return render(
+        request,
+        "academy/framework_version.html",
+        {"version": version, "elements": selectors.element_tree(version=version)},
+    )
+
+
+# --- Public pages ---------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "academy/accessibility.html")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    report = health_checks.run_checks()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

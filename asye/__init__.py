@@ -1,0 +1,1 @@
+"""The ASYE e-portfolio: records, evidence, supervision, reviews, cohorts and moderation."""

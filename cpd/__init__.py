@@ -1,0 +1,1 @@
+"""Every registered social worker's CPD ledger and registration-year tracker."""

@@ -1,0 +1,1 @@
+"""Student placements: practice educators, matching, placement days, reviews, observations."""

@@ -1,0 +1,1 @@
+"""The academy's programmes: courses, workshops, reflective groups, bookings and attendance."""
