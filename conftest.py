@@ -44,7 +44,18 @@ class Orgs:
 
 
 @pytest.fixture
-def orgs(db: None) -> Orgs:
+def frameworks(db: None) -> None:
+    """Framework reference data. The data migration loads it, but a `transactional_db` test
+    truncates every table, so tests that need it ask for this (the loader is idempotent)."""
+    from academy.frameworks import load_frameworks
+    from academy.models import Framework
+
+    if not Framework.objects.exists():
+        load_frameworks()
+
+
+@pytest.fixture
+def orgs(frameworks: None) -> Orgs:
     partnership = OrganisationFactory(
         name="Testvale Academy", slug="testvale", kind=Organisation.Kind.PARTNERSHIP
     )

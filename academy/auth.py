@@ -1,5 +1,6 @@
-"""Sign-in rule: a person with no active membership cannot sign in, and a session of someone
-deactivated ends on their next request (Django asks the backend again in `get_user`)."""
+"""Sign-in rule: a person with no active membership cannot sign in. The backend refuses them
+at sign-in; for a session that is already open, the organisation middleware ends it on the next
+request (it loads the active memberships anyway, so the check costs no extra query)."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 
@@ -12,6 +13,15 @@ class AcademyAuthenticationBackend(AuthenticationBackend):
             return False
         return bool(user.is_superuser) or user_has_active_membership(user=user)
 
+    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+        # Only `is_active` here; memberships are checked by OrganisationMiddleware.
+        user = self._get_user_by_pk(user_id)
+        return user if user is not None and super().user_can_authenticate(user) else None
+
+    def _get_user_by_pk(self, user_id):  # type: ignore[no-untyped-def]
+        from .models import User
+
+        return User.objects.filter(pk=user_id).first()
 
 def axes_username(request, credentials):  # type: ignore[no-untyped-def]
     """The name django-axes counts failures against, for allauth's form (email or login) and

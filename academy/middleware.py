@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -29,6 +31,10 @@ class OrganisationMiddleware:
         if request.user.is_authenticated:
             memberships = active_memberships(user=request.user)  # type: ignore[arg-type]
             request.memberships = memberships  # type: ignore[attr-defined]
+            if not memberships and not request.user.is_superuser:
+                # Deactivated while signed in: the session ends here.
+                logout(request)
+                return redirect_to_login(request.get_full_path())
             if memberships:
                 chosen = request.session.get(ORGANISATION_SESSION_KEY)
                 organisations = {m.organisation.pk: m.organisation for m in memberships}

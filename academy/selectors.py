@@ -36,13 +36,18 @@ def active_memberships(*, user: User) -> list[Membership]:
 
 
 def organisation_scope_ids(*, organisation: Organisation) -> set[int]:
-    """The organisation and every organisation beneath it (a partnership's member councils)."""
+    """The organisation and every organisation beneath it (a partnership's member councils).
+    Remembered on the instance, so a page that builds several lists walks the tree once."""
+    cached = getattr(organisation, "_scope_ids", None)
+    if cached is not None:
+        return set(cached)
     scope = {organisation.pk}
     frontier = [organisation.pk]
     while frontier:
         frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         frontier = [pk for pk in frontier if pk not in scope]
         scope.update(frontier)
+    organisation._scope_ids = frozenset(scope)  # type: ignore[attr-defined]
     return scope
 
 
@@ -170,7 +175,6 @@ def frameworks_visible_to(*, user: User) -> QuerySet[Framework]:
 def framework_version_get_for_user(*, user: User, framework_slug: str, version_slug: str) -> FrameworkVersion:
     version = (
         FrameworkVersion.objects.select_related("framework")
-        .prefetch_related("elements")
         .filter(framework__slug=framework_slug, slug=version_slug)
         .first()
     )

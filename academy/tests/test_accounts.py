@@ -317,3 +317,54 @@ class TestRateLimit:
             client.post(url, {"username": "root@example.test", "password": "nope"})
         response = client.post(url, {"username": "root@example.test", "password": TEST_PASSWORD})
         assert response.status_code == 429
+
+
+class TestPasswordResetAndEmail:
+    def test_password_reset_by_email_link(self, client: Client, nqsw: User) -> None:
+        mail.outbox.clear()
+        response = client.post(reverse("account_reset_password"), {"email": nqsw.email})
+        assert response.status_code == 302
+        assert len(mail.outbox) == 1
+        link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+        assert link, mail.outbox[0].body
+        form_page = client.get(link.group(1), follow=True)
+        assert form_page.status_code == 200
+        response = client.post(
+            form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+            {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+        assert response.status_code == 302
+        client.logout()
+        assert login(client, nqsw.email, NEW_PASSWORD).url == reverse("academy:home")
+
+    def test_invited_address_counts_as_verified(self, client: Client, psw: User, orgs: Orgs) -> None:
+        from allauth.account.models import EmailAddress
+
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        mail.outbox.clear()
+        sign_up_with(client, token, "nadia@example.test")
+        address = EmailAddress.objects.get(email="nadia@example.test")
+        assert address.verified is True
+        # No second "confirm your email" message: the invitation link already proved it.
+        assert mail.outbox == []
+
+
+class TestOrganisationSwitcher:
+    def test_person_in_two_organisations_switches(self, client: Client, psw: User, orgs: Orgs) -> None:
+        MembershipFactory(user=psw, organisation=orgs.university, role=Role.TUTOR)
+        client.force_login(psw)
+        home = client.get(reverse("academy:home")).content.decode()
+        assert 'name="organisation"' in home
+        response = client.post(reverse("academy:organisation_switch"), {"organisation": orgs.university.pk})
+        assert response.status_code == 302
+        page = client.get(reverse("academy:home")).content.decode()
+        assert "University of Testvale" in page
+        # A tutor at the university is not staff there: the people pages are closed.
+        assert client.get(reverse("academy:people")).status_code == 403
+
+    def test_cannot_switch_into_an_organisation_without_membership(
+        self, client: Client, psw: User, orgs: Orgs
+    ) -> None:
+        client.force_login(psw)
+        response = client.post(reverse("academy:organisation_switch"), {"organisation": orgs.other.pk})
+        assert response.status_code == 403

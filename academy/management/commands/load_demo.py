@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from academy.demo import DEMO_PASSWORD, load_demo
+from academy.demo import DEMO_PASSWORD, ORGANISATIONS, load_demo
 from academy.roles import MFA_ROLES
 
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demo academy loaded. Sign in at " + settings.SITE_URL + "/accounts/login/")
         )
         self.stdout.write(f"Every demo person's password is: {DEMO_PASSWORD}")
+        names = {slug: name for slug, name, *_ in ORGANISATIONS}
         width = max(len(p.email) for p in people)
         for person in people:
             note = (
@@ -24,7 +25,7 @@ class Command(BaseCommand):
                 else ""
             )
             self.stdout.write(
-                f"  {person.email.ljust(width)}  {person.role.label}, {person.organisation}{note}"
+                f"  {person.email.ljust(width)}  {person.role.label}, {names[person.organisation]}{note}"
             )
         if not settings.MFA_REQUIRED_FOR_STAFF:
             self.stdout.write(

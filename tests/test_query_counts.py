@@ -1,0 +1,108 @@
+"""Query counts for every list page and dashboard, with at least three rows per relation, so an
+N+1 shows up as a failing count (pytest-django prints the SQL). Every signed-in page pays a
+fixed cost first:
+
+    1. the session's user
+    2. the person's active memberships, with their organisations (organisation middleware)
+    3. for MFA roles only: their TOTP authenticator (MFA middleware)
+    4. the unread notification count (header)
+"""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from academy.audit import audit_log
+from academy.models import Membership
+from academy.roles import Role
+from academy.tests.factories import InvitationFactory, MembershipFactory, NotificationFactory, TeamFactory
+from conftest import Orgs
+
+pytestmark = pytest.mark.django_db
+
+BASE = 3  # user, memberships, unread count
+BASE_MFA = BASE + 1  # + authenticator
+
+
+@pytest.fixture
+def busy_academy(orgs: Orgs, personas: dict[str, Any]) -> Orgs:
+    """Three or more people, teams, invitations, notifications and audit entries in each org."""
+    for org in (orgs.home, orgs.sibling):
+        for n in range(3):
+            team = TeamFactory(organisation=org)
+            membership = MembershipFactory(organisation=org, role=Role.NQSW, team=team)
+            InvitationFactory(organisation=org, invited_by=personas["psw"])
+            audit_log(actor=personas["psw"], verb="test.touch", obj=membership, organisation=org, after={"n": n})
+    for persona in personas.values():
+        for _ in range(3):
+            NotificationFactory(recipient=persona)
+    return orgs
+
+
+def _get(client: Any, user: Any, url: str, django_assert_num_queries: Any, expected: int) -> Any:
+    client.force_login(user)
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_home_for_an_nqsw(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
+    # + the five latest unread notifications
+    _get(client, nqsw, reverse("academy:home"), django_assert_num_queries, BASE + 1)
+
+
+def test_home_for_a_psw(client: Any, busy_academy: Orgs, psw: Any, django_assert_num_queries: Any) -> None:
+    # + latest unread notifications, + scope: organisations below the council (one level,
+    # walked once per request), + pending invitations, + people counted by role
+    _get(client, psw, reverse("academy:home"), django_assert_num_queries, BASE_MFA + 4)
+
+
+def test_home_for_an_academy_admin(
+    client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any
+) -> None:
+    # as the PSW, but the partnership's scope walks two levels (members, then their members),
+    # + the latest audit entries
+    response = _get(client, academy_admin, reverse("academy:home"), django_assert_num_queries, BASE_MFA + 6)
+    assert b"Recent changes" in response.content
+
+
+def test_people_list(client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any) -> None:
+    # + scope (two levels), + count for pagination, + the page of memberships with user,
+    # organisation and team joined
+    response = _get(client, academy_admin, reverse("academy:people"), django_assert_num_queries, BASE_MFA + 4)
+    assert Membership.objects.count() >= 6
+    assert response.content.count(b"govuk-table__row") >= 7
+
+
+def test_invitations_list(
+    client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any
+) -> None:
+    # + scope (two levels), + count, + the page with organisation, inviter and team joined
+    response = _get(client, academy_admin, reverse("academy:invitations"), django_assert_num_queries, BASE_MFA + 4)
+    assert response.content.count(b"govuk-tag") >= 6
+
+
+def test_notifications_list(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
+    # + count, + the page
+    response = _get(client, nqsw, reverse("academy:notifications"), django_assert_num_queries, BASE + 2)
+    assert response.content.count(b"Reminder ") >= 3
+
+
+def test_audit_log(client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any) -> None:
+    # + scope (two levels), + count, + the page with actor, organisation and content type
+    response = _get(client, academy_admin, reverse("academy:audit_log"), django_assert_num_queries, BASE_MFA + 4)
+    assert response.content.count(b"test.touch") >= 6
+
+
+def test_frameworks_list(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
+    # + frameworks, + their versions (prefetched)
+    _get(client, nqsw, reverse("academy:frameworks"), django_assert_num_queries, BASE + 2)
+
+
+def test_framework_version(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
+    # + the version with its framework, + its elements (one query for the whole tree)
+    url = reverse("academy:framework_version", args=["swe-professional-standards", "2019"])
+    response = _get(client, nqsw, url, django_assert_num_queries, BASE + 2)
+    assert b"6.1" in response.content
