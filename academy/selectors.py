@@ -183,8 +183,8 @@ def framework_version_get_for_user(*, user: User, framework_slug: str, version_s
     return version
 
 
-def user_exists_with_email(*, email: str) -> bool:
-    return User.objects.filter(email__iexact=email).exists()
+def user_get_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
 
 
 def element_tree(*, version: FrameworkVersion) -> list[dict[str, object]]:

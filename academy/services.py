@@ -73,7 +73,12 @@ def invitation_create(
     _require_can_grant(actor=actor, organisation=organisation, role=role)
     email = User.objects.normalize_email(email).strip()
     if Membership.objects.filter(user__email__iexact=email, organisation=organisation, role=role).exists():
-        raise ValidationError({"email": "This person already has that role in this organisation."})
+        raise ValidationError(
+            {
+                "email": "This person already has that role in this organisation. If their access "
+                "ended, reactivate it from their page in People."
+            }
+        )
     if Invitation.objects.filter(
         email__iexact=email,
         organisation=organisation,

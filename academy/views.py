@@ -262,37 +262,33 @@ def membership_reactivate(request: HttpRequest, pk: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email. Someone new sets a password (allauth's sign-up, opened
+    by the token); someone who already has an account accepts with one button. The token in the
+    email proves they own the address, as a password-reset link would."""
     invitation = services.invitation_find_by_token(token=token)
     if invitation is None or invitation.status != Invitation.Status.PENDING:
         status = invitation.status if invitation else None
         return render(
             request, "academy/invitation_invalid.html", {"status": status}, status=410 if invitation else 404
         )
-    if request.user.is_authenticated:
-        if request.user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
-            return render(
-                request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403
-            )
-        if request.method == "POST":
-            services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
-            request.session[ORGANISATION_SESSION_KEY] = invitation.organisation_id
-            messages.success(
-                request, f"You joined {invitation.organisation.name} as {invitation.get_role_display()}."
-            )
-            return redirect("academy:home")
-        return render(request, "academy/invitation_accept.html", {"invitation": invitation})
+    signed_in = request.user.is_authenticated
+    if signed_in and request.user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
+        return render(request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403)
+    account = request.user if signed_in else selectors.user_get_by_email(email=invitation.email)
+    if account is None:
+        request.session[INVITATION_SESSION_KEY] = token
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        return redirect("account_signup")
     if request.method == "POST":
-        return redirect(request.path)
-    if selectors.user_exists_with_email(email=invitation.email):
-        # Someone who already has an account (another organisation, or a second role) signs
-        # in first and then accepts with one button.
-        login_url = f"{reverse('account_login')}?next={request.path}"
-        return render(
-            request, "academy/invitation_sign_in.html", {"invitation": invitation, "login_url": login_url}
-        )
-    request.session[INVITATION_SESSION_KEY] = token
-    get_adapter(request).stash_verified_email(request, invitation.email)
-    return redirect("account_signup")
+        services.invitation_accept(token=token, user=account)  # type: ignore[arg-type]
+        joined = f"You joined {invitation.organisation.name} as {invitation.get_role_display().lower()}."
+        if not signed_in:
+            messages.success(request, f"{joined} Sign in to continue.")
+            return redirect("account_login")
+        request.session[ORGANISATION_SESSION_KEY] = invitation.organisation_id
+        messages.success(request, joined)
+        return redirect("academy:home")
+    return render(request, "academy/invitation_accept.html", {"invitation": invitation, "signed_in": signed_in})
 
 
 # --- Notifications ------------------------------------------------------------------------------

@@ -125,18 +125,34 @@ class TestInvitations:
         assert not User.objects.filter(email="walk-in@example.test").exists()
         assert b"invitation" in response.content.lower()
 
-    def test_existing_person_accepts_a_second_role_after_signing_in(
+    def test_existing_person_accepts_a_second_role_while_signed_in(
         self, client: Client, psw: User, social_worker: User, orgs: Orgs
     ) -> None:
         token = invite(client, psw, orgs.home, social_worker.email, role=Role.PRACTICE_EDUCATOR)
         link = reverse("academy:invitation_accept", args=[token])
-        response = client.get(link)
-        assert response.status_code == 200
-        assert b"Sign in to accept" in response.content
         client.force_login(social_worker)
-        assert client.post(link).status_code == 302
+        assert b"Accept invitation" in client.get(link).content
+        assert client.post(link).url == reverse("academy:home")
         roles = set(Membership.objects.filter(user=social_worker).values_list("role", flat=True))
         assert roles == {Role.SOCIAL_WORKER, Role.PRACTICE_EDUCATOR}
+
+    def test_person_whose_access_ended_can_rejoin_by_invitation(
+        self, client: Client, psw: User, nqsw: User, orgs: Orgs
+    ) -> None:
+        Membership.objects.filter(user=nqsw).update(is_active=False)
+        token = invite(client, psw, orgs.home, nqsw.email, role=Role.SOCIAL_WORKER)
+        link = reverse("academy:invitation_accept", args=[token])
+        page = client.get(link)
+        assert b"You already have an account" in page.content
+        assert client.post(link).url == reverse("account_login")
+        assert login(client, nqsw.email).url == reverse("academy:home")
+
+    def test_signed_in_as_someone_else_is_refused(self, client: Client, psw: User, nqsw: User, orgs: Orgs) -> None:
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        client.force_login(nqsw)
+        response = client.post(reverse("academy:invitation_accept", args=[token]))
+        assert response.status_code == 403
+        assert Invitation.objects.get(email="nadia@example.test").accepted_at is None
 
     def test_invitation_form_keeps_what_was_typed_on_error(
         self, client: Client, psw: User, orgs: Orgs
