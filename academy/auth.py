@@ -23,6 +23,7 @@ class AcademyAuthenticationBackend(AuthenticationBackend):
 
         return User.objects.filter(pk=user_id).first()
 
+
 def axes_username(request, credentials):  # type: ignore[no-untyped-def]
     """The name django-axes counts failures against, for allauth's form (email or login) and
     the Django admin's (username) alike."""

@@ -30,6 +30,7 @@ class InvitationForm(forms.Form):
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # the server's error summary, not the browser's pop-up
         self.helper.add_input(Submit("submit", "Send invitation"))
 
     def clean(self) -> dict[str, object]:
@@ -47,7 +48,7 @@ class RoleChangeForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
         self.helper = FormHelper()
-        self.helper.form_action = ""
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Change role"))
 
 

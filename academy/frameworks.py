@@ -194,7 +194,7 @@ def _upsert_elements(
             seen.add(code)
             element = existing.get(code)
             created = element is None
-            if created:
+            if element is None:
                 element = models.Element(version=version, code=code)
             confirmed = bool(data.get("title_confirmed", False))
             values: dict[str, Any] = {"description": data.get("description")}

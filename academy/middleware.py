@@ -38,7 +38,7 @@ class OrganisationMiddleware:
             if memberships:
                 chosen = request.session.get(ORGANISATION_SESSION_KEY)
                 organisations = {m.organisation.pk: m.organisation for m in memberships}
-                organisation = organisations.get(chosen) or memberships[0].organisation
+                organisation = (chosen and organisations.get(chosen)) or memberships[0].organisation
                 request.organisation = organisation  # type: ignore[attr-defined]
                 request.roles = frozenset(  # type: ignore[attr-defined]
                     m.role for m in memberships if m.organisation_id == organisation.pk

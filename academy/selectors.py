@@ -3,6 +3,7 @@ page from a `*_get_for_user` access selector: 404 when the person has no relatio
 object, 403 when they may read it but not change it."""
 
 from collections.abc import Iterable
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -99,7 +100,12 @@ def memberships_visible_to(
 
 
 def membership_get_for_user(
-    *, user: User, organisation: Organisation | None, roles: Iterable[str], pk: object, write: bool = False
+    *,
+    user: User,
+    organisation: Organisation | None,
+    roles: Iterable[str],
+    pk: UUID | str,
+    write: bool = False,
 ) -> Membership:
     membership = (
         memberships_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
@@ -127,7 +133,12 @@ def invitations_visible_to(
 
 
 def invitation_get_for_user(
-    *, user: User, organisation: Organisation | None, roles: Iterable[str], pk: object, write: bool = False
+    *,
+    user: User,
+    organisation: Organisation | None,
+    roles: Iterable[str],
+    pk: UUID | str,
+    write: bool = False,
 ) -> Invitation:
     invitation = (
         invitations_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
@@ -145,7 +156,7 @@ def notifications_visible_to(*, user: User) -> QuerySet[Notification]:
     )
 
 
-def notification_get_for_user(*, user: User, pk: object) -> Notification:
+def notification_get_for_user(*, user: User, pk: UUID | str) -> Notification:
     notification = notifications_visible_to(user=user).filter(pk=pk).first()
     if notification is None:
         raise Http404("No such notification.")

@@ -24,6 +24,7 @@ from . import health as health_checks
 from . import presenters, selectors, services
 from .adapters import INVITATION_SESSION_KEY
 from .forms import InvitationForm, RoleChangeForm
+from .http import AcademyRequest
 from .middleware import ORGANISATION_SESSION_KEY
 from .models import Invitation
 from .roles import STAFF_ROLES, Role, grantable_roles
@@ -38,8 +39,8 @@ def roles_required(*roles: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not request.roles & set(roles):  # type: ignore[attr-defined]
+        def wrapped(request: AcademyRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.roles & set(roles):
                 raise PermissionDenied("Your role does not give access to this page.")
             return view(request, *args, **kwargs)
 
@@ -48,11 +49,11 @@ def roles_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
-def _scope(request: HttpRequest) -> dict[str, Any]:
-    return {"user": request.user, "organisation": request.organisation, "roles": request.roles}  # type: ignore[attr-defined]
+def _scope(request: AcademyRequest) -> dict[str, Any]:
+    return {"user": request.user, "organisation": request.organisation, "roles": request.roles}
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
+def _page(request: AcademyRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -60,17 +61,17 @@ def _page(request: HttpRequest, queryset: Any) -> Any:
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    if request.organisation is None:  # type: ignore[attr-defined]
+def home(request: AcademyRequest) -> HttpResponse:
+    if request.organisation is None:
         # Only a superuser without memberships reaches here; everyone else is refused sign-in.
         return render(request, "academy/home_no_organisation.html")
     scope = _scope(request)
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     context: dict[str, Any] = {
-        "memberships": request.memberships,  # type: ignore[attr-defined]
+        "memberships": request.memberships,
         "notifications": list(
             selectors.notifications_visible_to(user=request.user).filter(read_at__isnull=True)[:5]
-        ),  # type: ignore[arg-type]
+        ),
         "is_staff_role": bool(roles & STAFF_ROLES),
     }
     if context["is_staff_role"]:
@@ -95,9 +96,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def organisation_switch(request: HttpRequest) -> HttpResponse:
+def organisation_switch(request: AcademyRequest) -> HttpResponse:
     wanted = request.POST.get("organisation", "")
-    for membership in request.memberships:  # type: ignore[attr-defined]
+    for membership in request.memberships:
         if str(membership.organisation.pk) == wanted:
             request.session[ORGANISATION_SESSION_KEY] = membership.organisation.pk
             messages.success(request, f"You are now working in {membership.organisation.name}.")
@@ -110,7 +111,7 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @roles_required(*STAFF_ROLES)
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AcademyRequest) -> HttpResponse:
     memberships = selectors.memberships_visible_to(**_scope(request))
     query = request.GET.get("q", "").strip()
     if query:
@@ -124,14 +125,14 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*STAFF_ROLES)
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: AcademyRequest) -> HttpResponse:
     scope = _scope(request)
     organisations = selectors.organisations_manageable_by(**scope)
-    roles = grantable_roles(set(request.roles))  # type: ignore[attr-defined]
+    roles = grantable_roles(set(request.roles))
     form = InvitationForm(request.POST or None, organisations=organisations, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.invitation_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            issued = services.invitation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -152,7 +153,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 @require_GET
 @roles_required(*STAFF_ROLES)
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AcademyRequest) -> HttpResponse:
     page = _page(request, selectors.invitations_visible_to(**_scope(request)))
     rows = [presenters.invitation_row(i) for i in page.object_list]
     crumbs = [("People", reverse("academy:people")), ("Invitations", "")]
@@ -161,10 +162,10 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(*STAFF_ROLES)
-def invitation_resend(request: HttpRequest, pk: str) -> HttpResponse:
+def invitation_resend(request: AcademyRequest, pk: str) -> HttpResponse:
     invitation = selectors.invitation_get_for_user(**_scope(request), pk=pk, write=True)
     try:
-        services.invitation_resend(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+        services.invitation_resend(actor=request.user, invitation=invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -174,10 +175,10 @@ def invitation_resend(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require_POST
 @roles_required(*STAFF_ROLES)
-def invitation_revoke(request: HttpRequest, pk: str) -> HttpResponse:
+def invitation_revoke(request: AcademyRequest, pk: str) -> HttpResponse:
     invitation = selectors.invitation_get_for_user(**_scope(request), pk=pk, write=True)
     try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+        services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -189,16 +190,16 @@ def invitation_revoke(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require_GET
 @roles_required(*STAFF_ROLES)
-def membership_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def membership_detail(request: AcademyRequest, pk: str) -> HttpResponse:
     membership = selectors.membership_get_for_user(**_scope(request), pk=pk)
     return _membership_page(request, membership, RoleChangeForm(roles=_roles_for(request, membership)))
 
 
-def _roles_for(request: HttpRequest, membership: Any) -> list[Role]:
-    return grantable_roles(selectors.roles_held_over(user=request.user, organisation=membership.organisation))  # type: ignore[arg-type]
+def _roles_for(request: AcademyRequest, membership: Any) -> list[Role]:
+    return grantable_roles(selectors.roles_held_over(user=request.user, organisation=membership.organisation))
 
 
-def _membership_page(request: HttpRequest, membership: Any, form: RoleChangeForm) -> HttpResponse:
+def _membership_page(request: AcademyRequest, membership: Any, form: RoleChangeForm) -> HttpResponse:
     form.helper.form_action = reverse("academy:membership_role", args=[membership.pk])
     context = {
         "membership": membership,
@@ -215,14 +216,14 @@ def _membership_page(request: HttpRequest, membership: Any, form: RoleChangeForm
 
 @require_POST
 @roles_required(*STAFF_ROLES)
-def membership_role(request: HttpRequest, pk: str) -> HttpResponse:
+def membership_role(request: AcademyRequest, pk: str) -> HttpResponse:
     membership = selectors.membership_get_for_user(**_scope(request), pk=pk, write=True)
     form = RoleChangeForm(request.POST, roles=_roles_for(request, membership))
     if form.is_valid():
         try:
             services.membership_change_role(
                 actor=request.user, membership=membership, role=form.cleaned_data["role"]
-            )  # type: ignore[arg-type]
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -231,10 +232,10 @@ def membership_role(request: HttpRequest, pk: str) -> HttpResponse:
     return _membership_page(request, membership, form)
 
 
-def _set_active(request: HttpRequest, pk: str, *, active: bool) -> HttpResponse:
+def _set_active(request: AcademyRequest, pk: str, *, active: bool) -> HttpResponse:
     membership = selectors.membership_get_for_user(**_scope(request), pk=pk, write=True)
     try:
-        services.membership_set_active(actor=request.user, membership=membership, active=active)  # type: ignore[arg-type]
+        services.membership_set_active(actor=request.user, membership=membership, active=active)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -245,13 +246,13 @@ def _set_active(request: HttpRequest, pk: str, *, active: bool) -> HttpResponse:
 
 @require_POST
 @roles_required(*STAFF_ROLES)
-def membership_deactivate(request: HttpRequest, pk: str) -> HttpResponse:
+def membership_deactivate(request: AcademyRequest, pk: str) -> HttpResponse:
     return _set_active(request, pk, active=False)
 
 
 @require_POST
 @roles_required(*STAFF_ROLES)
-def membership_reactivate(request: HttpRequest, pk: str) -> HttpResponse:
+def membership_reactivate(request: AcademyRequest, pk: str) -> HttpResponse:
     return _set_active(request, pk, active=True)
 
 
@@ -271,16 +272,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "academy/invitation_invalid.html", {"status": status}, status=410 if invitation else 404
         )
-    signed_in = request.user.is_authenticated
-    if signed_in and request.user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
-        return render(request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403)
-    account = request.user if signed_in else selectors.user_get_by_email(email=invitation.email)
+    current = request.user if request.user.is_authenticated else None
+    signed_in = current is not None
+    if current is not None and current.email.lower() != invitation.email.lower():
+        return render(
+            request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403
+        )
+    account = current or selectors.user_get_by_email(email=invitation.email)
     if account is None:
         request.session[INVITATION_SESSION_KEY] = token
         get_adapter(request).stash_verified_email(request, invitation.email)
         return redirect("account_signup")
     if request.method == "POST":
-        services.invitation_accept(token=token, user=account)  # type: ignore[arg-type]
+        services.invitation_accept(token=token, user=account)
         joined = f"You joined {invitation.organisation.name} as {invitation.get_role_display().lower()}."
         if not signed_in:
             messages.success(request, f"{joined} Sign in to continue.")
@@ -288,24 +292,26 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         request.session[ORGANISATION_SESSION_KEY] = invitation.organisation_id
         messages.success(request, joined)
         return redirect("academy:home")
-    return render(request, "academy/invitation_accept.html", {"invitation": invitation, "signed_in": signed_in})
+    return render(
+        request, "academy/invitation_accept.html", {"invitation": invitation, "signed_in": signed_in}
+    )
 
 
 # --- Notifications ------------------------------------------------------------------------------
 
 
 @require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.notifications_visible_to(user=request.user))  # type: ignore[arg-type]
+def notifications(request: AcademyRequest) -> HttpResponse:
+    page = _page(request, selectors.notifications_visible_to(user=request.user))
     return render(request, "academy/notifications.html", {"page": page})
 
 
 @require_POST
-def notification_read(request: HttpRequest, pk: str) -> HttpResponse:
-    notification = selectors.notification_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+def notification_read(request: AcademyRequest, pk: str) -> HttpResponse:
+    notification = selectors.notification_get_for_user(user=request.user, pk=pk)
     services.notifications_mark_read(
-        user=request.user,  # type: ignore[arg-type]
-        notifications=selectors.notifications_visible_to(user=request.user).filter(pk=notification.pk),  # type: ignore[arg-type]
+        user=request.user,
+        notifications=selectors.notifications_visible_to(user=request.user).filter(pk=notification.pk),
     )
     target = notification.url if request.POST.get("open") else ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
@@ -314,10 +320,10 @@ def notification_read(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: AcademyRequest) -> HttpResponse:
     count = services.notifications_mark_read(
-        user=request.user,  # type: ignore[arg-type]
-        notifications=selectors.notifications_visible_to(user=request.user),  # type: ignore[arg-type]
+        user=request.user,
+        notifications=selectors.notifications_visible_to(user=request.user),
     )
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("academy:notifications")
@@ -328,26 +334,26 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @roles_required(Role.ACADEMY_ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AcademyRequest) -> HttpResponse:
     page = _page(request, selectors.audit_entries_visible_to(**_scope(request)))
     return render(request, "academy/audit_log.html", {"page": page})
 
 
 @require_GET
-def frameworks(request: HttpRequest) -> HttpResponse:
+def frameworks(request: AcademyRequest) -> HttpResponse:
     return render(
         request,
         "academy/frameworks.html",
-        {"frameworks": selectors.frameworks_visible_to(user=request.user)},  # type: ignore[arg-type]
+        {"frameworks": selectors.frameworks_visible_to(user=request.user)},
     )
 
 
 @require_GET
-def framework_version(request: HttpRequest, framework_slug: str, version_slug: str) -> HttpResponse:
+def framework_version(request: AcademyRequest, framework_slug: str, version_slug: str) -> HttpResponse:
     version = selectors.framework_version_get_for_user(
         user=request.user,
         framework_slug=framework_slug,
-        version_slug=version_slug,  # type: ignore[arg-type]
+        version_slug=version_slug,
     )
     return render(
         request,

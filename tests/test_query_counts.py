@@ -33,7 +33,9 @@ def busy_academy(orgs: Orgs, personas: dict[str, Any]) -> Orgs:
             team = TeamFactory(organisation=org)
             membership = MembershipFactory(organisation=org, role=Role.NQSW, team=team)
             InvitationFactory(organisation=org, invited_by=personas["psw"])
-            audit_log(actor=personas["psw"], verb="test.touch", obj=membership, organisation=org, after={"n": n})
+            audit_log(
+                actor=personas["psw"], verb="test.touch", obj=membership, organisation=org, after={"n": n}
+            )
     for persona in personas.values():
         for _ in range(3):
             NotificationFactory(recipient=persona)
@@ -68,7 +70,9 @@ def test_home_for_an_academy_admin(
     assert b"Recent changes" in response.content
 
 
-def test_people_list(client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any) -> None:
+def test_people_list(
+    client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any
+) -> None:
     # + scope (two levels), + count for pagination, + the page of memberships with user,
     # organisation and team joined
     response = _get(client, academy_admin, reverse("academy:people"), django_assert_num_queries, BASE_MFA + 4)
@@ -80,19 +84,27 @@ def test_invitations_list(
     client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any
 ) -> None:
     # + scope (two levels), + count, + the page with organisation, inviter and team joined
-    response = _get(client, academy_admin, reverse("academy:invitations"), django_assert_num_queries, BASE_MFA + 4)
+    response = _get(
+        client, academy_admin, reverse("academy:invitations"), django_assert_num_queries, BASE_MFA + 4
+    )
     assert response.content.count(b"govuk-tag") >= 6
 
 
-def test_notifications_list(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
+def test_notifications_list(
+    client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any
+) -> None:
     # + count, + the page
     response = _get(client, nqsw, reverse("academy:notifications"), django_assert_num_queries, BASE + 2)
     assert response.content.count(b"Reminder ") >= 3
 
 
-def test_audit_log(client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any) -> None:
+def test_audit_log(
+    client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any
+) -> None:
     # + scope (two levels), + count, + the page with actor, organisation and content type
-    response = _get(client, academy_admin, reverse("academy:audit_log"), django_assert_num_queries, BASE_MFA + 4)
+    response = _get(
+        client, academy_admin, reverse("academy:audit_log"), django_assert_num_queries, BASE_MFA + 4
+    )
     assert response.content.count(b"test.touch") >= 6
 
 
@@ -101,7 +113,9 @@ def test_frameworks_list(client: Any, busy_academy: Orgs, nqsw: Any, django_asse
     _get(client, nqsw, reverse("academy:frameworks"), django_assert_num_queries, BASE + 2)
 
 
-def test_framework_version(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
+def test_framework_version(
+    client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any
+) -> None:
     # + the version with its framework, + its elements (one query for the whole tree)
     url = reverse("academy:framework_version", args=["swe-professional-standards", "2019"])
     response = _get(client, nqsw, url, django_assert_num_queries, BASE + 2)

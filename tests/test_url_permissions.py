@@ -105,7 +105,8 @@ RULES: dict[str, Rule] = {
     # Each persona opens their own notification (302) — the outsider tries the NQSW's (404).
     "academy:notification_read": Rule(
         lambda w, p: reverse(
-            "academy:notification_read", args=[w.notification_of(p if p in PERSONAS and p != "outsider" else "nqsw").pk]
+            "academy:notification_read",
+            args=[w.notification_of(p if p in PERSONAS and p != "outsider" else "nqsw").pk],
         ),
         method="POST",
         default=302,

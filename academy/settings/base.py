@@ -149,6 +149,7 @@ MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 
 # --- allauth --------------------------------------------------------------------------------
 ACCOUNT_ADAPTER = "academy.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "academy.account_forms.InvitationSignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -5,7 +5,7 @@ import os
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = "test-only-not-secret-5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b"
+SECRET_KEY = "test-only-not-secret-5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b"  # noqa: S105  (tests only)
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
@@ -27,6 +27,7 @@ CACHES = {
     }
 }
 CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL  # the real-worker tests read results
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = f"academy-test-{_worker}"
 

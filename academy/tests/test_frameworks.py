@@ -209,6 +209,7 @@ def test_a_new_version_from_an_extra_file_coexists_with_the_old_one(
     assert _codes("swe-professional-standards", "2019") == old_codes
     assert _codes("swe-professional-standards", "2027") == ["1", "1.1", "2"]
     new_sub = FrameworkElement.objects.get(version__slug="2027", version__framework=framework, code="1.1")
+    assert new_sub.parent is not None
     assert new_sub.parent.code == "1"
     assert new_sub.parent.version.slug == "2027"
 

@@ -1,0 +1,71 @@
+"""Browser tests: Debian's Chromium driven by Playwright against Django's live server.
+
+Playwright's sync API runs an event loop in the test thread, so Django must be told that
+synchronous database calls from it are fine. The live server answers from another thread and
+sees only committed rows, hence `transactional_db` for every test here."""
+
+import os
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from .steps import watch_for_problems
+
+E2E_DIR = Path(__file__).parent
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test in this folder drives a browser: mark it `e2e` and give it a committed database."""
+    for item in items:
+        if E2E_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Playwright cannot download its own browsers here: launch Debian's Chromium."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A desktop-sized window, and a CSP that lets the tests inject axe-core."""
+    return {
+        **browser_context_args,
+        "bypass_csp": True,
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _committed_database(transactional_db: None, frameworks: None) -> None:
+    """The live server sees only committed rows; truncation between tests also removes the
+    framework rows the data migration loaded, so they are loaded again (idempotently)."""
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """Playwright's page, failing within seconds rather than 30 when a step's expectation is not
+    met (the live server answers locally in milliseconds), and watching for script errors and
+    resources that fail to load."""
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)
+    return watch_for_problems(page)
