@@ -48,6 +48,7 @@ run: install ## serve the demo portal on :8000 with a Celery worker and beat
 	mkdir -p .celery/queue .celery/control
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) sync_schedules
 	./scripts/run-local.sh
 
 demo: python-deps ## migrate and (re)load the demo academy

@@ -19,6 +19,7 @@ case "$command" in
     if [ "${1:-}" = "--migrate" ]; then
       shift
       python manage.py migrate --noinput
+      python manage.py sync_schedules
     fi
     exec gunicorn academy.wsgi:application \
       --bind 0.0.0.0:8000 \
@@ -30,10 +31,12 @@ case "$command" in
     exec celery -A academy worker --loglevel INFO "$@"
     ;;
   beat)
+    python manage.py sync_schedules
     exec celery -A academy beat --loglevel INFO "$@"
     ;;
   migrate)
-    exec python manage.py migrate --noinput "$@"
+    python manage.py migrate --noinput "$@"
+    exec python manage.py sync_schedules
     ;;
   manage)
     exec python manage.py "$@"
