@@ -1,3 +1,5 @@
+from typing import Any
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
@@ -13,7 +15,10 @@ class InvitationForm(forms.Form):
         label="Email address",
         help_text="The invitation link is sent here. They sign in with this address.",
     )
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none())
+    # No empty choice: most staff manage one organisation, which is then already chosen.
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none(), empty_label=None
+    )
     role = forms.ChoiceField(label="Role", choices=())
     team = forms.ModelChoiceField(label="Team (optional)", queryset=Team.objects.none(), required=False)
 
@@ -27,8 +32,6 @@ class InvitationForm(forms.Form):
         )
         self.fields["team"].label_from_instance = lambda t: f"{t.organisation.name}: {t}"  # type: ignore[attr-defined]
         self.fields["role"].choices = [("", "Choose a role"), *[(r.value, r.label) for r in roles]]  # type: ignore[attr-defined]
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}  # the server's error summary, not the browser's pop-up
         self.helper.add_input(Submit("submit", "Send invitation"))
@@ -54,3 +57,21 @@ class RoleChangeForm(forms.Form):
 
 class InvitationAcceptForm(forms.Form):
     """Nothing to type: accepting is one button for someone already signed in."""
+
+
+class TeamForm(forms.Form):
+    # No empty choice: most staff manage one organisation, which is then already chosen.
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none(), empty_label=None
+    )
+    name = forms.CharField(label="Team name", max_length=200)
+    service_area = forms.ChoiceField(
+        label="Service area", choices=Team.ServiceArea.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Add team"))

@@ -25,18 +25,22 @@ def register_nav(*, label: str, url_name: str, order: int, roles: Iterable[str] 
 
 
 def nav_for(*, roles: Iterable[str], path: str) -> list[dict[str, object]]:
+    """The entries these roles may use; the one whose address is the longest prefix of `path`
+    is active (so /people/teams/ marks Teams, not People)."""
     held = set(roles)
-    items = []
-    for entry in sorted(_entries.values(), key=lambda e: e.order):
-        if entry.roles is not None and not entry.roles & held:
-            continue
-        url = reverse(entry.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        items.append({"label": entry.label, "url": url, "active": active})
-    return items
+    entries = [
+        e for e in sorted(_entries.values(), key=lambda e: e.order) if e.roles is None or e.roles & held
+    ]
+    urls = [reverse(e.url_name) for e in entries]
+    matches = [url for url in urls if path == url or (url != "/" and path.startswith(url))]
+    active = max(matches, key=len, default=None)
+    return [
+        {"label": e.label, "url": url, "active": url == active} for e, url in zip(entries, urls, strict=True)
+    ]
 
 
 register_nav(label="Home", url_name="academy:home", order=0)
 register_nav(label="People", url_name="academy:people", order=80, roles={Role.PSW, Role.ACADEMY_ADMIN})
+register_nav(label="Teams", url_name="academy:teams", order=85, roles={Role.PSW, Role.ACADEMY_ADMIN})
 register_nav(label="Frameworks", url_name="academy:frameworks", order=90)
 register_nav(label="Audit log", url_name="academy:audit_log", order=100, roles={Role.ACADEMY_ADMIN})

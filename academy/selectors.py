@@ -5,8 +5,9 @@ object, 403 when they may read it but not change it."""
 from collections.abc import Iterable
 from uuid import UUID
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     Membership,
     Notification,
     Organisation,
+    Team,
     User,
 )
 from .roles import STAFF_ROLES, Role
@@ -123,6 +125,19 @@ def _grantable(*, user: User, organisation: Organisation) -> set[str]:
     return set(grantable_roles(roles_held_over(user=user, organisation=organisation)))
 
 
+def teams_visible_to(
+    *, user: User, organisation: Organisation | None, roles: Iterable[str]
+) -> QuerySet[Team]:
+    """Teams in the staff member's scope, with how many active people each has."""
+    scope = staff_scope_ids(user=user, organisation=organisation, roles=roles)
+    return (
+        Team.objects.filter(organisation_id__in=scope)
+        .select_related("organisation")
+        .annotate(active_people=Count("memberships", filter=Q(memberships__is_active=True)))
+        .order_by("organisation__name", "name")
+    )
+
+
 def invitations_visible_to(
     *, user: User, organisation: Organisation | None, roles: Iterable[str]
 ) -> QuerySet[Invitation]:
@@ -163,8 +178,22 @@ def notification_get_for_user(*, user: User, pk: UUID | str) -> Notification:
     return notification
 
 
+UNREAD_COUNT_SECONDS = 60
+
+
+def unread_count_cache_key(user_id: object) -> str:
+    return f"academy:unread:{user_id}"
+
+
 def unread_notification_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The header's unread count, cached briefly per person; services that add or read
+    notifications drop the cached value, so it is never stale after the person's own action."""
+    count = cache.get_or_set(
+        unread_count_cache_key(user.pk),
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        UNREAD_COUNT_SECONDS,
+    )
+    return int(count or 0)
 
 
 def audit_entries_visible_to(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,8 +18,8 @@ from django.utils import timezone
 
 from .audit import audit_log
 from .models import Invitation, Membership, Notification, Organisation, Team, User
-from .roles import Role, grantable_roles
-from .selectors import roles_held_over
+from .roles import STAFF_ROLES, Role, grantable_roles
+from .selectors import roles_held_over, unread_count_cache_key
 
 
 def _hash_token(token: str) -> str:
@@ -29,6 +30,27 @@ def _require_can_grant(*, actor: User, organisation: Organisation, role: str) ->
     held = roles_held_over(user=actor, organisation=organisation)
     if Role(role) not in grantable_roles(held):
         raise PermissionDenied("You cannot give that role in this organisation.")
+
+
+def _require_staff(*, actor: User, organisation: Organisation) -> None:
+    if not roles_held_over(user=actor, organisation=organisation) & STAFF_ROLES:
+        raise PermissionDenied("Only academy admins and principal social workers can do this here.")
+
+
+@transaction.atomic
+def team_create(*, actor: User, organisation: Organisation, name: str, service_area: str) -> Team:
+    _require_staff(actor=actor, organisation=organisation)
+    team = Team(organisation=organisation, name=name.strip(), service_area=service_area)
+    team.full_clean()
+    team.save()
+    audit_log(
+        actor=actor,
+        verb="team.create",
+        obj=team,
+        organisation=organisation,
+        after={"name": team.name, "service_area": service_area},
+    )
+    return team
 
 
 @dataclass(frozen=True)
@@ -266,6 +288,8 @@ def notification_send(
     )
     notification.full_clean()
     notification.save()
+    key = unread_count_cache_key(recipient.pk)
+    transaction.on_commit(lambda: cache.delete(key))
     if email:
         from .tasks import notification_email
 
@@ -303,4 +327,6 @@ def notification_email_deliver(*, notification_id: str) -> bool:
 
 def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]) -> int:
     """Mark the given notifications read, only ever the user's own. Returns how many changed."""
-    return notifications.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    changed = notifications.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    cache.delete(unread_count_cache_key(user.pk))
+    return changed

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/invite/", views.invite, name="invite"),
     path("people/invitations/", views.invitations, name="invitations"),
+    path("people/teams/", views.teams, name="teams"),
     path("people/invitations/<uuid:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("people/invitations/<uuid:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("people/<uuid:pk>/", views.membership_detail, name="membership"),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import health as health_checks
 from . import presenters, selectors, services
 from .adapters import INVITATION_SESSION_KEY
-from .forms import InvitationForm, RoleChangeForm
+from .forms import InvitationForm, RoleChangeForm, TeamForm
 from .http import AcademyRequest
 from .middleware import ORGANISATION_SESSION_KEY
 from .models import Invitation
@@ -149,6 +149,23 @@ def _add_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def teams(request: AcademyRequest) -> HttpResponse:
+    scope = _scope(request)
+    form = TeamForm(request.POST or None, organisations=selectors.organisations_manageable_by(**scope))
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Team {team.name} added to {team.organisation.name}.")
+            return redirect("academy:teams")
+    page = _page(request, selectors.teams_visible_to(**scope))
+    return render(request, "academy/teams.html", {"page": page, "form": form})
 
 
 @require_GET

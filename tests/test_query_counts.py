@@ -5,7 +5,8 @@ fixed cost first:
     1. the session's user
     2. the person's active memberships, with their organisations (organisation middleware)
     3. for MFA roles only: their TOTP authenticator (MFA middleware)
-    4. the unread notification count (header)
+    4. the unread notification count (header; cached for a minute, so only on a cold cache —
+       and every test starts with a cold one)
 """
 
 from typing import Any
@@ -120,3 +121,13 @@ def test_framework_version(
     url = reverse("academy:framework_version", args=["swe-professional-standards", "2019"])
     response = _get(client, nqsw, url, django_assert_num_queries, BASE + 2)
     assert b"6.1" in response.content
+
+
+def test_teams_list(
+    client: Any, busy_academy: Orgs, academy_admin: Any, django_assert_num_queries: Any
+) -> None:
+    # + scope (two levels), + count, + the page of teams with organisation and active-people
+    # count, + the organisations for the add-team select, twice (crispy-forms-gds walks a
+    # select's choices once to render and once to mark the chosen one)
+    response = _get(client, academy_admin, reverse("academy:teams"), django_assert_num_queries, BASE_MFA + 6)
+    assert response.content.count(b"govuk-table__row") >= 7

@@ -64,6 +64,7 @@ RULES: dict[str, Rule] = {
     "academy:people": Rule(static("academy:people"), expect=staff_only(200, outsider=200)),
     "academy:invite": Rule(static("academy:invite"), expect=staff_only(200, outsider=200)),
     "academy:invitations": Rule(static("academy:invitations"), expect=staff_only(200, outsider=200)),
+    "academy:teams": Rule(static("academy:teams"), expect=staff_only(200, outsider=200)),
     "academy:invitation_resend": Rule(
         lambda w, p: reverse("academy:invitation_resend", args=[w.invitation.pk]),
         method="POST",

@@ -79,3 +79,17 @@ def test_invitation_email_waits_for_commit(
         services.invitation_create(actor=psw, organisation=orgs.home, email="x@example.test", role=Role.NQSW)
     assert mail.outbox == []
     assert len(callbacks) == 1
+
+
+def test_header_unread_count_follows_the_persons_own_actions(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from academy.selectors import unread_notification_count
+
+    user = UserFactory()
+    assert unread_notification_count(user=user) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notification_send(recipient=user, title="Review due")
+    assert unread_notification_count(user=user) == 1
+    services.notifications_mark_read(user=user, notifications=Notification.objects.all())
+    assert unread_notification_count(user=user) == 0
