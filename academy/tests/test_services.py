@@ -93,3 +93,20 @@ def test_header_unread_count_follows_the_persons_own_actions(
     assert unread_notification_count(user=user) == 1
     services.notifications_mark_read(user=user, notifications=Notification.objects.all())
     assert unread_notification_count(user=user) == 0
+
+
+def test_invitation_email_says_who_where_and_until_when(
+    psw: Any, orgs: Orgs, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = services.invitation_create(
+            actor=psw, organisation=orgs.home, email="x@example.test", role=Role.NQSW, full_name="Ola Test"
+        )
+    (message,) = mail.outbox
+    assert message.to == ["x@example.test"]
+    assert orgs.home.name in message.subject
+    assert f"http://testserver/invitations/{issued.token}/" in message.body
+    assert "Hello Ola Test" in message.body
+    assert "newly qualified social worker" in message.body
+    assert "expires at " in message.body
+    assert ".." not in message.body
