@@ -3,6 +3,7 @@ page from a `*_get_for_user` access selector: 404 when the person has no relatio
 object, 403 when they may read it but not change it."""
 
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
@@ -22,7 +23,7 @@ from .models import (
     Team,
     User,
 )
-from .roles import STAFF_ROLES, Role
+from .roles import STAFF_ROLES, Role, grantable_roles
 
 
 def user_has_active_membership(*, user: User) -> bool:
@@ -101,6 +102,19 @@ def memberships_visible_to(
     )
 
 
+def _one_in_scope(queryset: QuerySet[Any], *, user: User, pk: UUID | str, write: bool, what: str) -> Any:
+    """One membership or invitation from a scoped queryset: 404 outside the scope; 403 when
+    `write` is asked and its role is above what the user may grant where it belongs."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No such {what} in your organisations.")
+    if write and found.role not in grantable_roles(
+        roles_held_over(user=user, organisation=found.organisation)
+    ):
+        raise PermissionDenied(f"You cannot change this {what}.")
+    return found
+
+
 def membership_get_for_user(
     *,
     user: User,
@@ -109,20 +123,9 @@ def membership_get_for_user(
     pk: UUID | str,
     write: bool = False,
 ) -> Membership:
-    membership = (
-        memberships_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
-    )
-    if membership is None:
-        raise Http404("No such person in your organisations.")
-    if write and membership.role not in _grantable(user=user, organisation=membership.organisation):
-        raise PermissionDenied("You cannot change this person's role.")
+    queryset = memberships_visible_to(user=user, organisation=organisation, roles=roles)
+    membership: Membership = _one_in_scope(queryset, user=user, pk=pk, write=write, what="person")
     return membership
-
-
-def _grantable(*, user: User, organisation: Organisation) -> set[str]:
-    from .roles import grantable_roles
-
-    return set(grantable_roles(roles_held_over(user=user, organisation=organisation)))
 
 
 def teams_visible_to(
@@ -155,13 +158,8 @@ def invitation_get_for_user(
     pk: UUID | str,
     write: bool = False,
 ) -> Invitation:
-    invitation = (
-        invitations_visible_to(user=user, organisation=organisation, roles=roles).filter(pk=pk).first()
-    )
-    if invitation is None:
-        raise Http404("No such invitation in your organisations.")
-    if write and invitation.role not in _grantable(user=user, organisation=invitation.organisation):
-        raise PermissionDenied("You cannot change this invitation.")
+    queryset = invitations_visible_to(user=user, organisation=organisation, roles=roles)
+    invitation: Invitation = _one_in_scope(queryset, user=user, pk=pk, write=write, what="invitation")
     return invitation
 
 

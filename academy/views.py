@@ -177,32 +177,36 @@ def invitations(request: AcademyRequest) -> HttpResponse:
     return render(request, "academy/invitations.html", {"page": page, "rows": rows, "crumbs": crumbs})
 
 
-@require_POST
-@roles_required(*STAFF_ROLES)
-def invitation_resend(request: AcademyRequest, pk: str) -> HttpResponse:
+def _invitation_action(
+    request: AcademyRequest, pk: str, action: Callable[..., Any], done: str
+) -> HttpResponse:
     invitation = selectors.invitation_get_for_user(**_scope(request), pk=pk, write=True)
     try:
-        services.invitation_resend(actor=request.user, invitation=invitation)
+        action(actor=request.user, invitation=invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"A new invitation link was sent to {invitation.email}.")
+        messages.success(request, done.format(email=invitation.email))
     return redirect("academy:invitations")
+
+
+@require_POST
+@roles_required(*STAFF_ROLES)
+def invitation_resend(request: AcademyRequest, pk: str) -> HttpResponse:
+    return _invitation_action(
+        request, pk, services.invitation_resend, "A new invitation link was sent to {email}."
+    )
 
 
 @require_POST
 @roles_required(*STAFF_ROLES)
 def invitation_revoke(request: AcademyRequest, pk: str) -> HttpResponse:
-    invitation = selectors.invitation_get_for_user(**_scope(request), pk=pk, write=True)
-    try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"The invitation for {invitation.email} was revoked. Its link no longer works."
-        )
-    return redirect("academy:invitations")
+    return _invitation_action(
+        request,
+        pk,
+        services.invitation_revoke,
+        "The invitation for {email} was revoked. Its link no longer works.",
+    )
 
 
 @require_GET
