@@ -17,7 +17,7 @@ def academy(request: HttpRequest) -> dict[str, object]:
         "organisation_choices": [],
         "unread_notification_count": 0,
     }
-    if organisation is not None:
+    if organisation is not None and not getattr(request, "needs_mfa", False):
         context["nav_items"] = nav_for(roles=request.roles, path=request.path)  # type: ignore[attr-defined]
         context["organisation_choices"] = list(
             {m.organisation.pk: m.organisation.name for m in memberships}.items()

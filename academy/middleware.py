@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from .roles import MFA_ROLES
 from .selectors import active_memberships
 
 ORGANISATION_SESSION_KEY = "academy_organisation_id"
+MFA_NOTICE_SESSION_KEY = "academy_mfa_notice_shown"
 
 # Paths someone without an authenticator may still use: the account pages (where they set it
 # up, or sign out), invitations, static files and the public pages.
@@ -60,6 +62,14 @@ class MfaRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(MFA_EXEMPT_PREFIXES) and needs_mfa(request):
+        request.needs_mfa = needs_mfa(request)  # type: ignore[attr-defined]
+        if request.needs_mfa and not request.path.startswith(MFA_EXEMPT_PREFIXES):  # type: ignore[attr-defined]
+            if not request.session.get(MFA_NOTICE_SESSION_KEY):
+                request.session[MFA_NOTICE_SESSION_KEY] = True
+                messages.info(
+                    request,
+                    "Your role needs two-factor authentication. Confirm your password, then set up "
+                    "an authenticator app on your phone to continue.",
+                )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -215,6 +215,10 @@ def login(client: Client, email: str, password: str = TEST_PASSWORD) -> Any:
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
+def login_following(client: Client, email: str) -> Any:
+    return client.post(reverse("account_login"), {"login": email, "password": TEST_PASSWORD}, follow=True)
+
+
 class TestMfa:
     def test_assessor_without_authenticator_is_sent_to_set_one_up(self, client: Client, orgs: Orgs) -> None:
         assessor = UserFactory()
@@ -223,6 +227,12 @@ class TestMfa:
         response = client.get(reverse("academy:home"))
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_activate_totp")
+        # Signing in straight away lands on allauth's password check, then set-up, with a reason.
+        client.logout()
+        followed = login_following(client, assessor.email)
+        assert followed.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+        assert b"Your role needs two-factor authentication" in followed.content
+        assert b'class="govuk-service-navigation' not in followed.content  # nothing to click yet
         # The set-up page itself and signing out stay reachable.
         assert client.get(reverse("mfa_activate_totp")).status_code in {200, 302}
         assert client.get(reverse("account_logout")).status_code == 200
@@ -386,3 +396,10 @@ class TestOrganisationSwitcher:
         client.force_login(psw)
         response = client.post(reverse("academy:organisation_switch"), {"organisation": orgs.other.pk})
         assert response.status_code == 403
+
+
+def test_forbidden_page_says_why(client: Client, nqsw: User) -> None:
+    client.force_login(nqsw)
+    response = client.get(reverse("academy:people"))
+    assert response.status_code == 403
+    assert b"Your role does not give access to this page." in response.content
