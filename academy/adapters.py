@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from .models import Invitation
 from .selectors import user_has_active_membership
-from .services import invitation_accept, invitation_find_by_token
+from .services import invitation_accept, invitation_check_usable, invitation_find_by_token
 
 INVITATION_SESSION_KEY = "academy_invitation_token"
 
@@ -19,7 +19,11 @@ def _pending_invitation(request: HttpRequest) -> tuple[str, Invitation] | None:
     if not token:
         return None
     invitation = invitation_find_by_token(token=token)
-    if invitation is None or invitation.status != Invitation.Status.PENDING:
+    if invitation is None:
+        return None
+    try:
+        invitation_check_usable(invitation=invitation)
+    except ValidationError:
         return None
     return token, invitation
 

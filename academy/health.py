@@ -58,6 +58,20 @@ def _beat() -> str | None:
         return None
 
 
+REPORT_KEY = "academy:health:report"
+REPORT_SECONDS = 5
+
+
+def cached_report() -> dict[str, Any]:
+    """The report, reused for a few seconds: /health/ is public, and each fresh report pings
+    every worker (up to a second when none answers)."""
+    report = cache.get(REPORT_KEY)
+    if report is None:
+        report = run_checks()
+        cache.set(REPORT_KEY, report, REPORT_SECONDS)
+    return report
+
+
 def run_checks() -> dict[str, Any]:
     database = _database()
     broker = _broker()

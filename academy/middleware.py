@@ -52,7 +52,9 @@ def needs_mfa(request: HttpRequest) -> bool:
     """True for a signed-in person holding an MFA role anywhere who has no authenticator."""
     if not settings.MFA_REQUIRED_FOR_STAFF or not request.user.is_authenticated:
         return False
-    if not any(m.role in MFA_ROLES for m in request.memberships):  # type: ignore[attr-defined]
+    user = request.user
+    staff_account = user.is_staff or user.is_superuser  # Django admin users: always
+    if not staff_account and not any(m.role in MFA_ROLES for m in request.memberships):  # type: ignore[attr-defined]
         return False
     return not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
 
@@ -63,7 +65,7 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.needs_mfa = needs_mfa(request)  # type: ignore[attr-defined]
-        if request.needs_mfa and not request.path.startswith(MFA_EXEMPT_PREFIXES):  # type: ignore[attr-defined]
+        if request.needs_mfa and not request.path_info.startswith(MFA_EXEMPT_PREFIXES):  # type: ignore[attr-defined]
             if not request.session.get(MFA_NOTICE_SESSION_KEY):
                 request.session[MFA_NOTICE_SESSION_KEY] = True
                 messages.info(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -106,6 +107,19 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # A two-level tree: partnerships on top, their members below. Roles held at a
+        # partnership reach its members; nothing else reaches across organisations.
+        if self.parent is not None:
+            if self.parent.kind != self.Kind.PARTNERSHIP:
+                raise ValidationError({"parent": "Only a regional academy or partnership can have members."})
+            if self.parent.parent_id is not None:
+                raise ValidationError(
+                    {"parent": "A partnership that is itself a member cannot have members."}
+                )
+            if self.kind == self.Kind.PARTNERSHIP:
+                raise ValidationError({"parent": "A partnership cannot be a member of another."})
 
 
 class Team(TimeStampedModel):

@@ -1,7 +1,20 @@
 """The project's URL root: allauth under /accounts/, the Django admin, and the apps."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import include, path
+
+# The Django admin signs people in through allauth (password, then the authenticator code, with
+# the same rate limits) and opens only to superusers: staff roles work in the portal's own pages.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+
+def _superusers_only(request: HttpRequest) -> bool:
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),

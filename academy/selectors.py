@@ -46,6 +46,10 @@ def organisation_scope_ids(*, organisation: Organisation) -> set[int]:
     if cached is not None:
         return set(cached)
     scope = {organisation.pk}
+    if organisation.kind != Organisation.Kind.PARTNERSHIP:
+        # Only a partnership's roles reach beyond it; a council's stay in the council.
+        organisation._scope_ids = frozenset(scope)  # type: ignore[attr-defined]
+        return scope
     frontier = [organisation.pk]
     while frontier:
         frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
@@ -56,11 +60,15 @@ def organisation_scope_ids(*, organisation: Organisation) -> set[int]:
 
 
 def _ancestor_ids(organisation: Organisation) -> list[int]:
-    ids = []
+    """The partnerships above an organisation, nearest first."""
+    ids: list[int] = []
     current = organisation.parent_id
     while current is not None and current not in ids:
+        row = Organisation.objects.filter(pk=current).values_list("kind", "parent_id").first()
+        if row is None or row[0] != Organisation.Kind.PARTNERSHIP:
+            break
         ids.append(current)
-        current = Organisation.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+        current = row[1]
     return ids
 
 
@@ -163,8 +171,16 @@ def invitation_get_for_user(
     return invitation
 
 
+def _own_notifications(user: User) -> QuerySet[Notification]:
+    """The person's notifications, less those about an organisation they no longer belong to."""
+    current = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    return Notification.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=current), recipient=user
+    )
+
+
 def notifications_visible_to(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).only(
+    return _own_notifications(user).only(
         "id", "title", "body", "url", "read_at", "created_at", "recipient_id"
     )
 
@@ -188,7 +204,7 @@ def unread_notification_count(*, user: User) -> int:
     notifications drop the cached value, so it is never stale after the person's own action."""
     count = cache.get_or_set(
         unread_count_cache_key(user.pk),
-        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        lambda: _own_notifications(user).filter(read_at__isnull=True).count(),
         UNREAD_COUNT_SECONDS,
     )
     return int(count or 0)

@@ -182,6 +182,34 @@ def invitation_find_by_token(*, token: str) -> Invitation | None:
     )
 
 
+def invitation_check_usable(*, invitation: Invitation, user: User | None = None) -> None:
+    """Raise ValidationError unless the invitation can still be accepted (by `user`, when
+    they already have an account). Checked when the link opens and again on accepting."""
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(f"This invitation has {invitation.status.label.lower()}.")
+    no_longer = "This invitation is no longer valid. Ask for a new one."
+    # The inviter's authority is checked again: an invitation from someone who has since lost
+    # the role (or left) grants nothing.
+    try:
+        if invitation.invited_by is None:
+            raise PermissionDenied
+        _require_can_grant(
+            actor=invitation.invited_by, organisation=invitation.organisation, role=invitation.role
+        )
+    except PermissionDenied:
+        raise ValidationError(no_longer) from None
+    if user is None:
+        return
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError("This invitation was sent to a different email address.")
+    existing = Membership.objects.filter(
+        user=user, organisation=invitation.organisation, role=invitation.role
+    ).first()
+    if existing and existing.deactivated_at and existing.deactivated_at > invitation.created_at:
+        # Access ended after this invitation was sent: only a newer invitation restores it.
+        raise ValidationError(no_longer)
+
+
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
     """Turn a pending invitation into a membership for `user`, whose email must match."""
@@ -189,10 +217,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     if found is None:
         raise ValidationError("This invitation link is not valid.")
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
-    if invitation.status != Invitation.Status.PENDING:
-        raise ValidationError(f"This invitation has {invitation.status.label.lower()}.")
-    if invitation.email.lower() != user.email.lower():
-        raise ValidationError("This invitation was sent to a different email address.")
+    invitation_check_usable(invitation=invitation, user=user)
     membership, created = Membership.objects.get_or_create(
         user=user,
         organisation=invitation.organisation,
@@ -209,6 +234,14 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    # Any other link for the same person, organisation and role is spent too.
+    Invitation.objects.filter(
+        email__iexact=invitation.email,
+        organisation=invitation.organisation,
+        role=invitation.role,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).exclude(pk=invitation.pk).update(revoked_at=invitation.accepted_at, updated_at=invitation.accepted_at)
     audit_log(
         actor=user,
         verb="invitation.accept",
@@ -225,6 +258,8 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
     )
     organisation = membership.organisation
+    if membership.user_id == actor.pk:
+        raise ValidationError({"role": "You cannot change your own role."})
     _require_can_grant(actor=actor, organisation=organisation, role=membership.role)
     _require_can_grant(actor=actor, organisation=organisation, role=role)
     if role == membership.role:
@@ -282,7 +317,12 @@ def notification_send(
     email: bool = False,
 ) -> Notification:
     """Put a message in someone's portal inbox and, with `email`, queue it for their email
-    once the surrounding transaction commits. The reminder engine calls this."""
+    once the surrounding transaction commits. The reminder engine calls this. `url` is a path
+    inside the portal."""
+    if url and (not url.startswith("/") or url.startswith("//")):
+        raise ValidationError(
+            {"url": "A notification links to a page of the portal: a path such as /notifications/."}
+        )
     notification = Notification(
         recipient=recipient, organisation=organisation, title=title, body=body, url=url, send_email=email
     )
@@ -297,6 +337,16 @@ def notification_send(
     return notification
 
 
+def _still_relevant(notification_id: str) -> bool:
+    notification = Notification.objects.get(pk=notification_id)
+    return (
+        notification.organisation_id is None
+        or Membership.objects.filter(
+            user_id=notification.recipient_id, organisation_id=notification.organisation_id, is_active=True
+        ).exists()
+    )
+
+
 def notification_email_deliver(*, notification_id: str) -> bool:
     """Email one notification. A conditional UPDATE claims it first, so a task delivered twice
     (a rerun, a second worker) sends it once; a failed send releases the claim for a retry.
@@ -304,6 +354,8 @@ def notification_email_deliver(*, notification_id: str) -> bool:
     claimed = Notification.objects.filter(
         pk=notification_id, send_email=True, emailed_at__isnull=True
     ).update(emailed_at=timezone.now())
+    if claimed and not _still_relevant(notification_id):
+        return False  # about an organisation the person has left: stays unsent
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)

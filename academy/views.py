@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,7 +78,7 @@ def home(request: AcademyRequest) -> HttpResponse:
     if context["is_staff_role"]:
         context["pending_invitations"] = list(
             selectors.invitations_visible_to(**scope).filter(
-                accepted_at__isnull=True, revoked_at__isnull=True
+                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
             )[:5]
         )
         context["people_table_head"] = ["Role", "Active people"]
@@ -300,12 +301,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403
         )
     account = current or selectors.user_get_by_email(email=invitation.email)
+    try:
+        services.invitation_check_usable(invitation=invitation, user=account)
+    except ValidationError as error:
+        return _invitation_refused(request, error)
     if account is None:
         request.session[INVITATION_SESSION_KEY] = token
         get_adapter(request).stash_verified_email(request, invitation.email)
         return redirect("account_signup")
     if request.method == "POST":
-        services.invitation_accept(token=token, user=account)
+        try:
+            services.invitation_accept(token=token, user=account)
+        except ValidationError as error:  # lost a race with another accept
+            return _invitation_refused(request, error)
         joined = f"You joined {invitation.organisation.name} as {invitation.get_role_display().lower()}."
         if not signed_in:
             messages.success(request, f"{joined} Sign in to continue.")
@@ -316,6 +324,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "academy/invitation_accept.html", {"invitation": invitation, "signed_in": signed_in}
     )
+
+
+def _invitation_refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    context = {"reason": " ".join(error.messages)}
+    return render(request, "academy/invitation_invalid.html", context, status=410)
 
 
 # --- Notifications ------------------------------------------------------------------------------
@@ -396,7 +409,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    report = health_checks.run_checks()
+    report = health_checks.cached_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 

@@ -57,9 +57,9 @@ def test_home_for_an_nqsw(client: Any, busy_academy: Orgs, nqsw: Any, django_ass
 
 
 def test_home_for_a_psw(client: Any, busy_academy: Orgs, psw: Any, django_assert_num_queries: Any) -> None:
-    # + latest unread notifications, + scope: organisations below the council (one level,
-    # walked once per request), + pending invitations, + people counted by role
-    _get(client, psw, reverse("academy:home"), django_assert_num_queries, BASE_MFA + 4)
+    # + latest unread notifications, + pending invitations, + people counted by role (a
+    # council's scope is the council itself: no tree to walk)
+    _get(client, psw, reverse("academy:home"), django_assert_num_queries, BASE_MFA + 3)
 
 
 def test_home_for_an_academy_admin(

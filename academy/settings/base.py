@@ -160,9 +160,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{ACADEMY_NAME}] "
-# django-axes decides about failed logins; allauth keeps its other limits (password reset,
-# confirmation emails).
-ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": "30/m/ip"}
+# django-axes locks out repeated password failures (allauth's forms and the admin). allauth's
+# own `login_failed` limit stays on as well: it is the one that also counts wrong
+# authenticator codes, which never reach Django's login-failed signal that axes listens to.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "login": "30/m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = ACADEMY_NAME
 

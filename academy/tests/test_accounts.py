@@ -338,13 +338,34 @@ class TestRateLimit:
         assert locked.status_code == 429
         assert client.get(reverse("academy:home")).status_code == 302
 
-    def test_django_admin_login_is_rate_limited_too(self, client: Client, db: None) -> None:
-        User.objects.create_superuser("root@example.test", TEST_PASSWORD)
-        url = reverse("admin:login")
-        for _ in range(3):
-            client.post(url, {"username": "root@example.test", "password": "nope"})
-        response = client.post(url, {"username": "root@example.test", "password": TEST_PASSWORD})
-        assert response.status_code == 429
+    def test_django_admin_signs_in_through_the_rate_limited_form(self, client: Client, db: None) -> None:
+        response = client.get(reverse("admin:login"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+
+    def test_authenticator_code_guessing_is_limited(self, client: Client, assessor: User) -> None:
+        login(client, assessor.email)
+        for _ in range(5):
+            client.post(reverse("mfa_authenticate"), {"code": "000000"})
+        # Past the limit even the right code is refused, with a reason.
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(assessor)})
+        assert b"Too many failed" in response.content
+        assert client.get(reverse("academy:home")).status_code == 302
+
+
+class TestDjangoAdmin:
+    def test_staff_flag_alone_does_not_open_the_admin(self, client: Client, academy_admin: User) -> None:
+        academy_admin.is_staff = True
+        academy_admin.save()
+        client.force_login(academy_admin)
+        assert client.get(reverse("admin:index")).status_code == 302
+
+    def test_superuser_needs_an_authenticator_too(self, client: Client, db: None) -> None:
+        root = User.objects.create_superuser("root@example.test", TEST_PASSWORD)
+        client.force_login(root)
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
 
 
 class TestPasswordResetAndEmail:
@@ -403,3 +424,56 @@ def test_forbidden_page_says_why(client: Client, nqsw: User) -> None:
     response = client.get(reverse("academy:people"))
     assert response.status_code == 403
     assert b"Your role does not give access to this page." in response.content
+
+
+class TestInvitationAuthority:
+    def test_invitation_from_someone_who_lost_their_role_grants_nothing(
+        self, client: Client, psw: User, academy_admin: User, orgs: Orgs
+    ) -> None:
+        token = invite(client, psw, orgs.home, "second-self@example.test", role=Role.PSW)
+        client.force_login(academy_admin)
+        client.post(reverse("academy:membership_deactivate", args=[Membership.objects.get(user=psw).pk]))
+        client.logout()
+        response = client.get(reverse("academy:invitation_accept", args=[token]))
+        assert response.status_code == 410
+        assert b"no longer valid" in response.content
+        signup = client.post(
+            reverse("account_signup"),
+            {"email": "second-self@example.test", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+        assert b"invitation" in signup.content.lower()
+        assert not Membership.objects.filter(user__email="second-self@example.test", is_active=True).exists()
+
+    def test_an_old_invitation_cannot_undo_a_deactivation(
+        self, client: Client, psw: User, nqsw: User, orgs: Orgs
+    ) -> None:
+        token = invite(client, psw, orgs.home, nqsw.email, role=Role.LINE_MANAGER)
+        membership = MembershipFactory(user=nqsw, organisation=orgs.home, role=Role.LINE_MANAGER)
+        client.force_login(psw)
+        client.post(reverse("academy:membership_deactivate", args=[membership.pk]))
+        client.logout()
+        response = client.post(reverse("academy:invitation_accept", args=[token]))
+        assert response.status_code == 410
+        membership.refresh_from_db()
+        assert membership.is_active is False
+
+    def test_accepting_spends_other_links_for_the_same_role(self, psw: User, orgs: Orgs) -> None:
+        from academy import services
+
+        first = services.invitation_create(
+            actor=psw, organisation=orgs.home, email="y@example.test", role=Role.NQSW
+        )
+        Invitation.objects.filter(pk=first.invitation.pk).update(expires_at=timezone.now())
+        second = services.invitation_create(
+            actor=psw, organisation=orgs.home, email="y@example.test", role=Role.NQSW
+        )
+        user = UserFactory(email="y@example.test")
+        services.invitation_accept(token=second.token, user=user)
+        assert Invitation.objects.get(pk=first.invitation.pk).revoked_at is not None
+
+    def test_staff_cannot_change_their_own_role(self, client: Client, psw: User) -> None:
+        own = Membership.objects.get(user=psw)
+        client.force_login(psw)
+        client.post(reverse("academy:membership_role", args=[own.pk]), {"role": Role.NQSW})
+        own.refresh_from_db()
+        assert own.role == Role.PSW

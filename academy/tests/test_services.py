@@ -110,3 +110,34 @@ def test_invitation_email_says_who_where_and_until_when(
     assert "newly qualified social worker" in message.body
     assert "expires at " in message.body
     assert ".." not in message.body
+
+
+def test_notifications_about_an_organisation_left_behind_are_hidden_and_not_emailed(
+    nqsw: Any, orgs: Orgs
+) -> None:
+    kept = NotificationFactory(recipient=nqsw, organisation=None)
+    about_home = NotificationFactory(recipient=nqsw, organisation=orgs.home, send_email=True)
+    assert set(notifications_visible_to(user=nqsw)) == {kept, about_home}
+    Membership.objects.filter(user=nqsw).update(is_active=False)
+    assert list(notifications_visible_to(user=nqsw)) == [kept]
+    assert services.notification_email_deliver(notification_id=str(about_home.pk)) is False
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("url", ["https://elsewhere.example/x", "//elsewhere.example/x", ".evil.example/x"])
+def test_notification_links_stay_inside_the_portal(url: str) -> None:
+    with pytest.raises(ValidationError):
+        services.notification_send(recipient=UserFactory(), title="Hello", url=url)
+
+
+def test_a_council_cannot_hold_members(orgs: Orgs) -> None:
+    from academy.models import Organisation
+    from academy.selectors import organisation_scope_ids
+
+    child = Organisation(name="Council Child", slug="council-child", parent=orgs.home)
+    with pytest.raises(ValidationError):
+        child.full_clean()
+    # Even if one were written past validation, a council's roles would not reach it.
+    child.save()
+    assert organisation_scope_ids(organisation=orgs.home) == {orgs.home.pk}
+    assert organisation_scope_ids(organisation=orgs.partnership) >= {orgs.home.pk, orgs.sibling.pk}
