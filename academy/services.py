@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,16 @@ def _require_can_grant(*, actor: User, organisation: Organisation, role: str) ->
         raise PermissionDenied("You cannot give that role in this organisation.")
 
 
+def _save_or_explain(obj: Model, message: str, *, field: str, update_fields: list[str] | None = None) -> None:
+    """Save, turning a unique constraint lost to a concurrent request (a double-click, two
+    staff at once) into the same message validation gives."""
+    try:
+        with transaction.atomic():
+            obj.save(update_fields=update_fields)
+    except IntegrityError:
+        raise ValidationError({field: message}) from None
+
+
 def _require_staff(*, actor: User, organisation: Organisation) -> None:
     if not roles_held_over(user=actor, organisation=organisation) & STAFF_ROLES:
         raise PermissionDenied("Only academy admins and principal social workers can do this here.")
@@ -42,7 +52,7 @@ def team_create(*, actor: User, organisation: Organisation, name: str, service_a
     _require_staff(actor=actor, organisation=organisation)
     team = Team(organisation=organisation, name=name.strip(), service_area=service_area)
     team.full_clean()
-    team.save()
+    _save_or_explain(team, "This organisation already has a team with that name.", field="name")
     audit_log(
         actor=actor,
         verb="team.create",
@@ -269,7 +279,12 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     before = {"role": membership.role}
     membership.role = role
     membership.full_clean()
-    membership.save(update_fields=["role", "updated_at"])
+    _save_or_explain(
+        membership,
+        "This person already has that role in this organisation.",
+        field="role",
+        update_fields=["role", "updated_at"],
+    )
     audit_log(
         actor=actor,
         verb="membership.change_role",

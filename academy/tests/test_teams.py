@@ -52,3 +52,24 @@ def test_outsider_does_not_see_other_organisations_teams(client: Client, outside
     Team.objects.create(organisation=orgs.home, name="Home Only Team", service_area="adults")
     client.force_login(outsider)
     assert b"Home Only Team" not in client.get(reverse("academy:teams")).content
+
+
+def test_a_concurrent_duplicate_team_gets_the_validation_message(
+    psw: Any, orgs: Orgs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from academy import services
+
+    # Validation passes (no duplicate yet); then the row appears before the insert, as it would
+    # from a second request. The database constraint decides, and the person gets a message.
+    original_clean = Team.full_clean
+
+    def clean_then_race(self: Team, *args: Any, **kwargs: Any) -> None:
+        original_clean(self, *args, **kwargs)
+        Team.objects.create(organisation=orgs.home, name="Raced", service_area="adults")
+
+    monkeypatch.setattr(Team, "full_clean", clean_then_race)
+    with pytest.raises(ValidationError) as raised:
+        services.team_create(actor=psw, organisation=orgs.home, name="Raced", service_area="adults")
+    assert "already has a team" in str(raised.value)
