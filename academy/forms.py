@@ -5,7 +5,8 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.db.models import QuerySet
 
-from .models import Organisation, Team
+from .framework_import import ParsedElements, parse_elements_csv
+from .models import Framework, FrameworkVersion, Organisation, Team
 from .roles import Role
 
 
@@ -75,3 +76,67 @@ class TeamForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Add team"))
+
+
+class FrameworkVersionImportForm(forms.Form):
+    """A new version of a framework, its elements from a CSV file (academy/framework_import.py)."""
+
+    MAX_BYTES = 1024 * 1024
+
+    framework = forms.ModelChoiceField(label="Framework", queryset=Framework.objects.all(), empty_label=None)
+    label = forms.CharField(label="Version name", max_length=100, help_text="For example, 2027 standards.")
+    slug = forms.SlugField(
+        label="Short name for the address",
+        max_length=80,
+        help_text="Letters, numbers and hyphens, e.g. 2027.",
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[
+            (FrameworkVersion.Status.TO_BE_CHECKED, "To be checked: some titles still need confirming"),
+            (FrameworkVersion.Status.CURRENT, "Current: checked against the published document"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    in_force_from = forms.DateField(
+        label="In force from (optional)", required=False, help_text="As YYYY-MM-DD, for example 2027-04-01."
+    )
+    source_title = forms.CharField(label="Source document", max_length=300)
+    source_url = forms.URLField(label="Source address (optional)", required=False, max_length=500)
+    elements = forms.FileField(
+        label="Elements (CSV file)",
+        help_text="Columns: code, title, parent, description, title_confirmed. Up to 1 MB.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parsed: ParsedElements | None = None
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Import version"))
+
+    def clean_elements(self) -> Any:
+        upload = self.cleaned_data["elements"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(
+                "The file must be a CSV file (.csv). Save the spreadsheet as CSV first."
+            )
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 1 MB.")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file must be saved as CSV UTF-8.") from None
+        self.parsed = parse_elements_csv(text)
+        if self.parsed.errors:
+            raise forms.ValidationError(self.parsed.errors)
+        if not self.parsed.count:
+            raise forms.ValidationError("The file has no elements.")
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        framework, slug = cleaned.get("framework"), cleaned.get("slug")
+        if framework and slug and framework.versions.filter(slug=slug).exists():
+            self.add_error("slug", "This framework already has a version with that short name.")
+        return cleaned

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,7 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .audit import audit_log
-from .models import Invitation, Membership, Notification, Organisation, Team, User
+from .models import (
+    Framework,
+    FrameworkVersion,
+    Invitation,
+    Membership,
+    Notification,
+    Organisation,
+    Team,
+    User,
+)
 from .roles import STAFF_ROLES, Role, grantable_roles
 from .selectors import roles_held_over, unread_count_cache_key
 
@@ -397,3 +407,33 @@ def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]
     changed = notifications.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
     cache.delete(unread_count_cache_key(user.pk))
     return changed
+
+
+@transaction.atomic
+def framework_version_import(
+    *,
+    actor: User,
+    organisation: Organisation | None,
+    framework: Framework,
+    version: dict[str, Any],
+    elements: list[dict[str, Any]],
+) -> FrameworkVersion:
+    """Add a new version of a framework, as data, through the same loader the shipped files
+    use. Refuses to touch an existing version: a correction is published as a new one."""
+    from .frameworks import FrameworkDataError, load_framework_data
+
+    if framework.versions.filter(slug=version["slug"]).exists():
+        raise ValidationError({"slug": "This framework already has a version with that short name."})
+    try:
+        load_framework_data({"slug": framework.slug, "versions": [{**version, "elements": elements}]})
+    except FrameworkDataError as error:
+        raise ValidationError(str(error)) from None
+    created = framework.versions.get(slug=version["slug"])
+    audit_log(
+        actor=actor,
+        verb="framework_version.import",
+        obj=created,
+        organisation=organisation,
+        after={"framework": framework.slug, "version": created.slug, "elements": created.elements.count()},
+    )
+    return created

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/<uuid:pk>/read/", views.notification_read, name="notification_read"),
     path("audit/", views.audit_log, name="audit_log"),
     path("frameworks/", views.frameworks, name="frameworks"),
+    path("frameworks/import/", views.framework_import, name="framework_import"),
     path(
         "frameworks/<slug:framework_slug>/<slug:version_slug>/",
         views.framework_version,

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import health as health_checks
 from . import presenters, selectors, services
 from .adapters import INVITATION_SESSION_KEY
-from .forms import InvitationForm, RoleChangeForm, TeamForm
+from .forms import FrameworkVersionImportForm, InvitationForm, RoleChangeForm, TeamForm
 from .http import AcademyRequest
 from .middleware import ORGANISATION_SESSION_KEY
 from .models import Invitation
@@ -380,6 +380,37 @@ def frameworks(request: AcademyRequest) -> HttpResponse:
         "academy/frameworks.html",
         {"frameworks": selectors.frameworks_visible_to(user=request.user)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.ACADEMY_ADMIN)
+def framework_import(request: AcademyRequest) -> HttpResponse:
+    form = FrameworkVersionImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and form.parsed is not None:
+        data = form.cleaned_data
+        version = {
+            "slug": data["slug"],
+            "label": data["label"],
+            "status": data["status"],
+            "in_force_from": data["in_force_from"].isoformat() if data["in_force_from"] else None,
+            "source_title": data["source_title"],
+            "source_url": data["source_url"],
+            "source_checked_on": timezone.localdate().isoformat(),
+        }
+        try:
+            created = services.framework_version_import(
+                actor=request.user,
+                organisation=request.organisation,
+                framework=data["framework"],
+                version=version,
+                elements=form.parsed.tree,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Imported {created} with {form.parsed.count} elements.")
+            return redirect("academy:framework_version", created.framework.slug, created.slug)
+    return render(request, "academy/framework_import.html", {"form": form})
 
 
 @require_GET

@@ -117,6 +117,9 @@ RULES: dict[str, Rule] = {
         static("academy:audit_log"), expect={**_all(403, SIGNED_IN), "academy_admin": 200}
     ),
     "academy:frameworks": Rule(static("academy:frameworks")),
+    "academy:framework_import": Rule(
+        static("academy:framework_import"), expect={**_all(403, SIGNED_IN), "academy_admin": 200}
+    ),
     "academy:framework_version": Rule(static("academy:framework_version", "pcf", "2018")),
     "academy:accessibility": Rule(static("academy:accessibility"), anonymous=200),
     "academy:health": Rule(static("academy:health"), default=503, anonymous=503),

@@ -109,3 +109,40 @@ def test_psw_invites_an_nqsw_who_signs_up_from_the_email(
     # And the invitation now shows as accepted to the principal social worker
     page.reload()
     expect(row.locator(".govuk-tag")).to_have_text("Accepted")
+
+
+def test_academy_admin_imports_a_framework_version_from_a_csv_file(
+    academy_admin: User, page: Page, live_server: Any, tmp_path: Any
+) -> None:
+    # Given an academy admin on the frameworks page
+    sign_in(page, live_server, academy_admin)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Frameworks").click()
+    page.get_by_role("link", name="Import a new version").click()
+    expect(page.locator("h1")).to_have_text("Import a framework version")
+    check_page(page)
+
+    # When they send a file with a problem in it
+    csv_file = tmp_path / "elements.csv"
+    csv_file.write_text("code,parent,title\n1,,Relationships\n1.1,7,Orphan\n")
+    page.get_by_label("Version name").fill("Checked standards")
+    page.get_by_label("Short name for the address").fill("checked")
+    page.get_by_label("Current: checked against the published document").check()
+    page.get_by_label("Source document").fill("Published standards")
+    page.get_by_label("Elements (CSV file)").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Import version").click()
+
+    # Then the row is named, nothing is imported, and what they typed is kept
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(error_summary(page)).to_contain_text("Row 3: parent 7 is not a code in this file.")
+    expect(page.get_by_label("Version name")).to_have_value("Checked standards")
+    check_page(page)
+
+    # When they fix the file and send it again
+    csv_file.write_text("code,parent,title\n1,,Relationships\n1.1,1,Listening\n")
+    page.get_by_label("Elements (CSV file)").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Import version").click()
+
+    # Then the new version's page lists its elements
+    expect(page.locator("h1")).to_contain_text("Checked standards")
+    expect(page.get_by_text("Listening")).to_be_visible()
+    check_page(page)

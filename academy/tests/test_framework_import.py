@@ -1,0 +1,108 @@
+"""Academy admins add a framework version from a CSV file, with no code change."""
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from academy.framework_import import parse_elements_csv
+from academy.models import AuditEntry, FrameworkElement, FrameworkVersion
+from conftest import Orgs
+
+pytestmark = pytest.mark.django_db
+
+GOOD_CSV = """code,parent,title,description,title_confirmed
+1,,Practice with children and families,Direct work and relationships.,yes
+1.1,1,,,no
+1.2,1,Assessment,,yes
+2,,Using supervision,,yes
+"""
+
+
+def _post(
+    client: Client, csv_text: str, *, slug: str = "ecs-2027-checked", name: str = "elements.csv"
+) -> Any:
+    return client.post(
+        reverse("academy:framework_import"),
+        {
+            "framework": _framework_pk("dfe-child-family-pqs"),
+            "label": "Early career standards (checked)",
+            "slug": slug,
+            "status": "current",
+            "in_force_from": "2027-04-01",
+            "source_title": "Child and family social worker early career standards",
+            "source_url": "",
+            "elements": SimpleUploadedFile(name, csv_text.encode(), content_type="text/csv"),
+        },
+    )
+
+
+def _framework_pk(slug: str) -> int:
+    from academy.models import Framework
+
+    return Framework.objects.get(slug=slug).pk
+
+
+def test_academy_admin_imports_a_new_version(client: Client, academy_admin: Any, orgs: Orgs) -> None:
+    client.force_login(academy_admin)
+    before = FrameworkVersion.objects.filter(framework__slug="dfe-child-family-pqs").count()
+    response = _post(client, GOOD_CSV)
+    assert response.status_code == 302
+    version = FrameworkVersion.objects.get(framework__slug="dfe-child-family-pqs", slug="ecs-2027-checked")
+    assert FrameworkVersion.objects.filter(framework__slug="dfe-child-family-pqs").count() == before + 1
+    assert version.status == "current"
+    assert str(version.in_force_from) == "2027-04-01"
+    sub = FrameworkElement.objects.get(version=version, code="1.1")
+    assert sub.parent is not None
+    assert sub.parent.code == "1"
+    assert sub.title_confirmed is False
+    assert version.elements.count() == 4
+    assert AuditEntry.objects.filter(verb="framework_version.import", actor=academy_admin).exists()
+    page = client.get(response["Location"])
+    assert b"Practice with children and families" in page.content
+
+
+def test_a_file_with_problems_imports_nothing_and_names_each_row(
+    client: Client, academy_admin: Any, orgs: Orgs
+) -> None:
+    client.force_login(academy_admin)
+    bad = "code,parent,title\n1,,One\n1,,Again\n2,9,Orphan\n,,No code\n"
+    response = _post(client, bad)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    assert "Row 3: code 1 is already used on row 2." in html
+    assert "Row 4: parent 9 is not a code in this file." in html
+    assert "Row 5: enter a code." in html
+    assert 'value="Early career standards (checked)"' in html  # what was typed stays
+    assert not FrameworkVersion.objects.filter(slug="ecs-2027-checked").exists()
+
+
+def test_wrong_file_type_and_existing_version_are_refused(
+    client: Client, academy_admin: Any, orgs: Orgs
+) -> None:
+    client.force_login(academy_admin)
+    assert b"must be a CSV file" in _post(client, GOOD_CSV, name="elements.xlsx").content
+    assert b"already has a version" in _post(client, GOOD_CSV, slug="kss-2018").content
+
+
+def test_oversized_file_is_refused(client: Client, academy_admin: Any, orgs: Orgs) -> None:
+    client.force_login(academy_admin)
+    big = "code,title\n" + "".join(f"{n},{'x' * 200}\n" for n in range(6000))
+    response = _post(client, big)
+    assert b"smaller than 1 MB" in response.content
+
+
+def test_parent_cycles_are_caught() -> None:
+    parsed = parse_elements_csv("code,parent,title\nA,B,a\nB,A,b\n")
+    assert parsed.errors
+    assert parsed.tree == []
+
+
+def test_only_academy_admins_see_the_import_button(client: Client, psw: Any, academy_admin: Any) -> None:
+    client.force_login(psw)
+    assert b"Import a new version" not in client.get(reverse("academy:frameworks")).content
+    client.force_login(academy_admin)
+    assert b"Import a new version" in client.get(reverse("academy:frameworks")).content
