@@ -102,7 +102,9 @@ class FrameworkVersionImportForm(forms.Form):
         label="In force from (optional)", required=False, help_text="As YYYY-MM-DD, for example 2027-04-01."
     )
     source_title = forms.CharField(label="Source document", max_length=300)
-    source_url = forms.URLField(label="Source address (optional)", required=False, max_length=500)
+    source_url = forms.URLField(
+        label="Source address (optional)", required=False, max_length=500, assume_scheme="https"
+    )
     elements = forms.FileField(
         label="Elements (CSV file)",
         help_text="Columns: code, title, parent, description, title_confirmed. Up to 1 MB.",
