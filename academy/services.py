@@ -113,6 +113,9 @@ def invitation_create(
     team: Team | None = None,
 ) -> IssuedInvitation:
     _require_can_grant(actor=actor, organisation=organisation, role=role)
+    # Invitations to one organisation are created one at a time, so two identical requests at
+    # the same instant (a double-click, two staff) cannot both pass the duplicate check below.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     email = User.objects.normalize_email(email).strip()
     if Membership.objects.filter(user__email__iexact=email, organisation=organisation, role=role).exists():
         raise ValidationError(
