@@ -113,7 +113,6 @@ def load_core_demo() -> list[DemoPerson]:
                 organisation=orgs[person.organisation],
                 title="Welcome to the academy portal",
                 body="Reminders about supervision, reviews, CPD and sessions will appear here and by email.",
-                url="/",
             )
     _invite_demo_newcomer(orgs["brackenmoor"])
     return PEOPLE

@@ -11,17 +11,31 @@ from .roles import Role
 
 
 class InvitationForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter their full name"}
+    )
     email = forms.EmailField(
         label="Email address",
         help_text="The invitation link is sent here. They sign in with this address.",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
     )
     # No empty choice: most staff manage one organisation, which is then already chosen.
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(), empty_label=None
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the organisation",
+            "invalid_choice": "Choose one of your organisations",
+        },
     )
-    role = forms.ChoiceField(label="Role", choices=())
-    team = forms.ModelChoiceField(label="Team (optional)", queryset=Team.objects.none(), required=False)
+    role = forms.ChoiceField(label="Role", choices=(), error_messages={"required": "Choose a role"})
+    team = forms.ModelChoiceField(
+        label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team"
+    )
 
     def __init__(
         self, *args: object, organisations: QuerySet[Organisation], roles: list[Role], **kwargs: object
@@ -46,11 +60,12 @@ class InvitationForm(forms.Form):
 
 
 class RoleChangeForm(forms.Form):
-    role = forms.ChoiceField(label="New role", choices=())
+    role = forms.ChoiceField(label="New role", choices=(), error_messages={"required": "Choose the new role"})
 
-    def __init__(self, *args: object, roles: list[Role], **kwargs: object) -> None:
+    def __init__(self, *args: object, roles: list[Role], current: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
+        self.fields["role"].initial = current  # never a silent change to the first role listed
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Change role"))
@@ -63,11 +78,22 @@ class InvitationAcceptForm(forms.Form):
 class TeamForm(forms.Form):
     # No empty choice: most staff manage one organisation, which is then already chosen.
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(), empty_label=None
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the organisation",
+            "invalid_choice": "Choose one of your organisations",
+        },
     )
-    name = forms.CharField(label="Team name", max_length=200)
+    name = forms.CharField(
+        label="Team name", max_length=200, error_messages={"required": "Enter the team's name"}
+    )
     service_area = forms.ChoiceField(
-        label="Service area", choices=Team.ServiceArea.choices, widget=forms.RadioSelect
+        label="Service area",
+        choices=Team.ServiceArea.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the team's service area"},
     )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
@@ -84,7 +110,12 @@ class FrameworkVersionImportForm(forms.Form):
     MAX_BYTES = 1024 * 1024
 
     framework = forms.ModelChoiceField(label="Framework", queryset=Framework.objects.all(), empty_label=None)
-    label = forms.CharField(label="Version name", max_length=100, help_text="For example, 2027 standards.")
+    label = forms.CharField(
+        label="Version name",
+        max_length=100,
+        help_text="For example, 2027 standards.",
+        error_messages={"required": "Enter the version's name"},
+    )
     slug = forms.SlugField(
         label="Short name for the address",
         max_length=80,
@@ -97,17 +128,31 @@ class FrameworkVersionImportForm(forms.Form):
             (FrameworkVersion.Status.CURRENT, "Current: checked against the published document"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the version has been checked"},
     )
     in_force_from = forms.DateField(
-        label="In force from (optional)", required=False, help_text="As YYYY-MM-DD, for example 2027-04-01."
+        label="In force from (optional)",
+        required=False,
+        help_text="As year-month-day, for example 2027-04-01.",
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={"invalid": "Enter the date as year-month-day, for example 2027-04-01"},
     )
-    source_title = forms.CharField(label="Source document", max_length=300)
+    source_title = forms.CharField(
+        label="Source document",
+        max_length=300,
+        error_messages={"required": "Enter the source document's title"},
+    )
     source_url = forms.URLField(
-        label="Source address (optional)", required=False, max_length=500, assume_scheme="https"
+        label="Source address (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
     )
     elements = forms.FileField(
         label="Elements (CSV file)",
-        help_text="Columns: code, title, parent, description, title_confirmed. Up to 1 MB.",
+        help_text="Up to 1 MB. After an error, choose the file again.",
+        error_messages={"required": "Choose the CSV file of elements"},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -54,6 +54,11 @@ def _scope(request: AcademyRequest) -> dict[str, Any]:
     return {"user": request.user, "organisation": request.organisation, "roles": request.roles}
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data, or None on GET: an empty POST still binds the form (and fails it)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _page(request: AcademyRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -130,7 +135,7 @@ def invite(request: AcademyRequest) -> HttpResponse:
     scope = _scope(request)
     organisations = selectors.organisations_manageable_by(**scope)
     roles = grantable_roles(set(request.roles))
-    form = InvitationForm(request.POST or None, organisations=organisations, roles=roles)
+    form = InvitationForm(_posted(request), organisations=organisations, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.invitation_create(actor=request.user, **form.cleaned_data)
@@ -156,7 +161,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 @roles_required(*STAFF_ROLES)
 def teams(request: AcademyRequest) -> HttpResponse:
     scope = _scope(request)
-    form = TeamForm(request.POST or None, organisations=selectors.organisations_manageable_by(**scope))
+    form = TeamForm(_posted(request), organisations=selectors.organisations_manageable_by(**scope))
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_create(actor=request.user, **form.cleaned_data)
@@ -214,7 +219,8 @@ def invitation_revoke(request: AcademyRequest, pk: str) -> HttpResponse:
 @roles_required(*STAFF_ROLES)
 def membership_detail(request: AcademyRequest, pk: str) -> HttpResponse:
     membership = selectors.membership_get_for_user(**_scope(request), pk=pk)
-    return _membership_page(request, membership, RoleChangeForm(roles=_roles_for(request, membership)))
+    form = RoleChangeForm(roles=_roles_for(request, membership), current=membership.role)
+    return _membership_page(request, membership, form)
 
 
 def _roles_for(request: AcademyRequest, membership: Any) -> list[Role]:
@@ -243,13 +249,18 @@ def membership_role(request: AcademyRequest, pk: str) -> HttpResponse:
     form = RoleChangeForm(request.POST, roles=_roles_for(request, membership))
     if form.is_valid():
         try:
-            services.membership_change_role(
+            before = membership.get_role_display()
+            changed = services.membership_change_role(
                 actor=request.user, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Role changed.")
+            name, after = membership.user.display_name, changed.get_role_display()
+            if after == before:
+                messages.info(request, f"{name} is already {before.lower()}: nothing changed.")
+            else:
+                messages.success(request, f"{name}'s role changed from {before} to {after}.")
             return redirect("academy:membership", pk=membership.pk)
     return _membership_page(request, membership, form)
 
@@ -266,10 +277,14 @@ def _set_active(request: AcademyRequest, pk: str, *, active: bool) -> HttpRespon
     return redirect("academy:membership", pk=membership.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def membership_deactivate(request: AcademyRequest, pk: str) -> HttpResponse:
-    return _set_active(request, pk, active=False)
+    """GET asks "are you sure?"; POST deactivates."""
+    if request.method == "POST":
+        return _set_active(request, pk, active=False)
+    membership = selectors.membership_get_for_user(**_scope(request), pk=pk, write=True)
+    return render(request, "academy/membership_deactivate.html", {"membership": membership})
 
 
 @require_POST
@@ -385,7 +400,7 @@ def frameworks(request: AcademyRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @roles_required(Role.ACADEMY_ADMIN)
 def framework_import(request: AcademyRequest) -> HttpResponse:
-    form = FrameworkVersionImportForm(request.POST or None, request.FILES or None)
+    form = FrameworkVersionImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and form.parsed is not None:
         data = form.cleaned_data
         version = {

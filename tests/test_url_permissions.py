@@ -39,6 +39,8 @@ class Rule:
     expect: dict[str, int] = field(default_factory=dict)
     default: int = 200
     anonymous: int = 302
+    # A POST view whose GET shows an "are you sure?" page: who may see that page.
+    confirm_page: dict[str, int] | None = None
 
 
 def _all(code: int, names: list[str]) -> dict[str, int]:
@@ -89,6 +91,7 @@ RULES: dict[str, Rule] = {
         lambda w, p: reverse("academy:membership_deactivate", args=[w.target_membership.pk]),
         method="POST",
         expect=staff_only(302, outsider=404),
+        confirm_page=staff_only(200, outsider=404),
     ),
     "academy:membership_reactivate": Rule(
         lambda w, p: reverse("academy:membership_reactivate", args=[w.target_membership.pk]),
@@ -194,7 +197,19 @@ def test_url_permissions(client: Any, world: World, url_name: str, persona: str)
         assert response.url.startswith(reverse("account_login"))
 
 
-POST_ONLY = [name for name, rule in RULES.items() if rule.method == "POST"]
+POST_ONLY = [name for name, rule in RULES.items() if rule.method == "POST" and rule.confirm_page is None]
+CONFIRM_CASES = [
+    (name, persona) for name, rule in RULES.items() if rule.confirm_page for persona in rule.confirm_page
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "persona"), CONFIRM_CASES)
+def test_confirmation_pages(client: Any, world: World, url_name: str, persona: str) -> None:
+    rule = RULES[url_name]
+    assert rule.confirm_page is not None
+    client.force_login(world.personas[persona])
+    assert client.get(rule.path(world, persona)).status_code == rule.confirm_page[persona]
 
 
 @pytest.mark.django_db
