@@ -19,8 +19,12 @@ def academy(request: HttpRequest) -> dict[str, object]:
     }
     if organisation is not None and not getattr(request, "needs_mfa", False):
         context["nav_items"] = nav_for(roles=request.roles, path=request.path)  # type: ignore[attr-defined]
-        context["organisation_choices"] = list(
-            {m.organisation.pk: m.organisation.name for m in memberships}.items()
-        )
+        roles_by_org: dict[int, list[str]] = {}
+        for m in memberships:
+            roles_by_org.setdefault(m.organisation.pk, []).append(m.get_role_display())
+        names = {m.organisation.pk: m.organisation.name for m in memberships}
+        context["organisation_choices"] = [
+            (pk, f"{names[pk]} ({', '.join(roles)})") for pk, roles in roles_by_org.items()
+        ]
         context["unread_notification_count"] = unread_notification_count(user=request.user)  # type: ignore[arg-type]
     return context

@@ -404,6 +404,7 @@ class TestOrganisationSwitcher:
         client.force_login(psw)
         home = client.get(reverse("academy:home")).content.decode()
         assert 'name="organisation"' in home
+        assert "University of Testvale (University tutor)" in home  # the switcher names the role
         response = client.post(reverse("academy:organisation_switch"), {"organisation": orgs.university.pk})
         assert response.status_code == 302
         page = client.get(reverse("academy:home")).content.decode()
