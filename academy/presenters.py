@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .models import Invitation, Membership
+from .models import AuditEntry, Invitation, Membership
+from .roles import Role
 
 INVITATION_TAG = {
     Invitation.Status.PENDING: "blue",
@@ -64,4 +65,51 @@ def invitation_row(invitation: Invitation) -> InvitationRow:
         can_resend=status in {Invitation.Status.PENDING, Invitation.Status.EXPIRED},
         can_revoke=pending,
         status_note=note,
+    )
+
+
+AUDIT_VERBS = {
+    "invitation.create": "Invitation sent",
+    "invitation.resend": "Invitation sent again",
+    "invitation.revoke": "Invitation revoked",
+    "invitation.accept": "Invitation accepted",
+    "membership.change_role": "Role changed",
+    "membership.deactivate": "Role deactivated",
+    "membership.reactivate": "Role reactivated",
+    "team.create": "Team added",
+    "framework_version.import": "Framework version imported",
+}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    entry: AuditEntry
+    when: str
+    what: str
+    change: str
+
+
+def _audit_value(key: str, value: object) -> str:
+    if key == "role" and value in Role.values:
+        return Role(value).label
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def audit_row(entry: AuditEntry) -> AuditRow:
+    """An audit entry in words: apps add their verbs to AUDIT_VERBS; unknown ones show as stored."""
+    before = {k: _audit_value(k, v) for k, v in entry.before.items()}
+    after = {k: _audit_value(k, v) for k, v in entry.after.items()}
+    parts = [
+        f"{key.replace('_', ' ')}: {before[key]} → {after.get(key, '')}"
+        if key in before
+        else f"{key.replace('_', ' ')}: {after[key]}"
+        for key in dict.fromkeys([*before, *after])
+    ]
+    return AuditRow(
+        entry=entry,
+        when=format_date(entry.created_at),
+        what=AUDIT_VERBS.get(entry.verb, entry.verb),
+        change="; ".join(parts),
     )

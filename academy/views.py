@@ -97,7 +97,9 @@ def home(request: AcademyRequest) -> HttpResponse:
             .order_by("role")
         ]
     if Role.ACADEMY_ADMIN in roles:
-        context["recent_audit"] = list(selectors.audit_entries_visible_to(**scope)[:5])
+        context["recent_audit"] = [
+            presenters.audit_row(entry) for entry in selectors.audit_entries_visible_to(**scope)[:5]
+        ]
     return render(request, "academy/home.html", context)
 
 
@@ -385,7 +387,8 @@ def notifications_read_all(request: AcademyRequest) -> HttpResponse:
 @roles_required(Role.ACADEMY_ADMIN)
 def audit_log(request: AcademyRequest) -> HttpResponse:
     page = _page(request, selectors.audit_entries_visible_to(**_scope(request)))
-    return render(request, "academy/audit_log.html", {"page": page})
+    rows = [presenters.audit_row(entry) for entry in page.object_list]
+    return render(request, "academy/audit_log.html", {"page": page, "rows": rows})
 
 
 @require_GET
