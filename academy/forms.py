@@ -71,10 +71,6 @@ class RoleChangeForm(forms.Form):
         self.helper.add_input(Submit("submit", "Change role"))
 
 
-class InvitationAcceptForm(forms.Form):
-    """Nothing to type: accepting is one button for someone already signed in."""
-
-
 class TeamForm(forms.Form):
     # No empty choice: most staff manage one organisation, which is then already chosen.
     organisation = forms.ModelChoiceField(
