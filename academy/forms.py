@@ -10,6 +10,20 @@ from .models import Framework, FrameworkVersion, Organisation, Team
 from .roles import Role
 
 
+def organisation_field() -> forms.ModelChoiceField:
+    """The organisations a staff member manages; the view sets the queryset. No empty choice:
+    most staff manage one organisation, which is then already chosen."""
+    return forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the organisation",
+            "invalid_choice": "Choose one of your organisations",
+        },
+    )
+
+
 class InvitationForm(forms.Form):
     full_name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter their full name"}
@@ -22,16 +36,7 @@ class InvitationForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
-    # No empty choice: most staff manage one organisation, which is then already chosen.
-    organisation = forms.ModelChoiceField(
-        label="Organisation",
-        queryset=Organisation.objects.none(),
-        empty_label=None,
-        error_messages={
-            "required": "Choose the organisation",
-            "invalid_choice": "Choose one of your organisations",
-        },
-    )
+    organisation = organisation_field()
     role = forms.ChoiceField(label="Role", choices=(), error_messages={"required": "Choose a role"})
     team = forms.ModelChoiceField(
         label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team"
@@ -72,16 +77,7 @@ class RoleChangeForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    # No empty choice: most staff manage one organisation, which is then already chosen.
-    organisation = forms.ModelChoiceField(
-        label="Organisation",
-        queryset=Organisation.objects.none(),
-        empty_label=None,
-        error_messages={
-            "required": "Choose the organisation",
-            "invalid_choice": "Choose one of your organisations",
-        },
-    )
+    organisation = organisation_field()
     name = forms.CharField(
         label="Team name", max_length=200, error_messages={"required": "Enter the team's name"}
     )
