@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from .roles import MFA_ROLES
+from .scope import Scope
 from .selectors import active_memberships
 
 ORGANISATION_SESSION_KEY = "academy_organisation_id"
@@ -45,6 +46,7 @@ class OrganisationMiddleware:
                 request.roles = frozenset(  # type: ignore[attr-defined]
                     m.role for m in memberships if m.organisation_id == organisation.pk
                 )
+            request.scope = Scope.of(request.user, request.organisation, request.roles)  # type: ignore[arg-type, attr-defined]
         return self.get_response(request)
 
 

@@ -2,7 +2,6 @@
 page from a `*_get_for_user` access selector: 404 when the person has no relation to the
 object, 403 when they may read it but not change it."""
 
-from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +23,7 @@ from .models import (
     User,
 )
 from .roles import STAFF_ROLES, Role, grantable_roles
+from .scope import Scope
 
 
 def user_has_active_membership(*, user: User) -> bool:
@@ -83,28 +83,21 @@ def roles_held_over(*, user: User, organisation: Organisation) -> set[str]:
     )
 
 
-def staff_scope_ids(*, user: User, organisation: Organisation | None, roles: Iterable[str]) -> set[int]:
-    """Organisations whose people a staff member may manage from `organisation`."""
-    if organisation is None or not set(roles) & STAFF_ROLES:
+def staff_scope_ids(*, scope: Scope) -> set[int]:
+    """Organisations whose people a staff member may manage from their current organisation."""
+    if scope.organisation is None or not scope.holds(*STAFF_ROLES):
         return set()
-    return organisation_scope_ids(organisation=organisation)
+    return organisation_scope_ids(organisation=scope.organisation)
 
 
-def organisations_manageable_by(
-    *, user: User, organisation: Organisation | None, roles: Iterable[str]
-) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        pk__in=staff_scope_ids(user=user, organisation=organisation, roles=roles)
-    )
+def organisations_manageable_by(*, scope: Scope) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=staff_scope_ids(scope=scope))
 
 
-def memberships_visible_to(
-    *, user: User, organisation: Organisation | None, roles: Iterable[str]
-) -> QuerySet[Membership]:
+def memberships_visible_to(*, scope: Scope) -> QuerySet[Membership]:
     """Memberships on the people pages: staff see everyone in their scope."""
-    scope = staff_scope_ids(user=user, organisation=organisation, roles=roles)
     return (
-        Membership.objects.filter(organisation_id__in=scope)
+        Membership.objects.filter(organisation_id__in=staff_scope_ids(scope=scope))
         .select_related("user", "organisation", "team")
         .order_by("user__full_name", "user__email", "organisation__name", "role")
     )
@@ -125,49 +118,39 @@ def _one_in_scope(queryset: QuerySet[Any], *, user: User, pk: UUID | str, write:
 
 def membership_get_for_user(
     *,
-    user: User,
-    organisation: Organisation | None,
-    roles: Iterable[str],
+    scope: Scope,
     pk: UUID | str,
     write: bool = False,
 ) -> Membership:
-    queryset = memberships_visible_to(user=user, organisation=organisation, roles=roles)
-    membership: Membership = _one_in_scope(queryset, user=user, pk=pk, write=write, what="person")
+    queryset = memberships_visible_to(scope=scope)
+    membership: Membership = _one_in_scope(queryset, user=scope.user, pk=pk, write=write, what="person")
     return membership
 
 
-def teams_visible_to(
-    *, user: User, organisation: Organisation | None, roles: Iterable[str]
-) -> QuerySet[Team]:
+def teams_visible_to(*, scope: Scope) -> QuerySet[Team]:
     """Teams in the staff member's scope, with how many active people each has."""
-    scope = staff_scope_ids(user=user, organisation=organisation, roles=roles)
     return (
-        Team.objects.filter(organisation_id__in=scope)
+        Team.objects.filter(organisation_id__in=staff_scope_ids(scope=scope))
         .select_related("organisation")
         .annotate(active_people=Count("memberships", filter=Q(memberships__is_active=True)))
         .order_by("organisation__name", "name")
     )
 
 
-def invitations_visible_to(
-    *, user: User, organisation: Organisation | None, roles: Iterable[str]
-) -> QuerySet[Invitation]:
-    scope = staff_scope_ids(user=user, organisation=organisation, roles=roles)
-    return Invitation.objects.filter(organisation_id__in=scope).select_related(
+def invitations_visible_to(*, scope: Scope) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organisation_id__in=staff_scope_ids(scope=scope)).select_related(
         "organisation", "invited_by", "team"
     )
 
 
 def invitation_get_for_user(
     *,
-    user: User,
-    organisation: Organisation | None,
-    roles: Iterable[str],
+    scope: Scope,
     pk: UUID | str,
     write: bool = False,
 ) -> Invitation:
-    queryset = invitations_visible_to(user=user, organisation=organisation, roles=roles)
-    invitation: Invitation = _one_in_scope(queryset, user=user, pk=pk, write=write, what="invitation")
+    queryset = invitations_visible_to(scope=scope)
+    invitation: Invitation = _one_in_scope(queryset, user=scope.user, pk=pk, write=write, what="invitation")
     return invitation
 
 
@@ -210,14 +193,12 @@ def unread_notification_count(*, user: User) -> int:
     return int(count or 0)
 
 
-def audit_entries_visible_to(
-    *, user: User, organisation: Organisation | None, roles: Iterable[str]
-) -> QuerySet[AuditEntry]:
+def audit_entries_visible_to(*, scope: Scope) -> QuerySet[AuditEntry]:
     """Academy admins read the audit log of the organisations in their scope."""
-    if organisation is None or Role.ACADEMY_ADMIN not in set(roles):
+    if scope.organisation is None or not scope.holds(Role.ACADEMY_ADMIN):
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(
-        organisation_id__in=organisation_scope_ids(organisation=organisation)
+        organisation_id__in=organisation_scope_ids(organisation=scope.organisation)
     ).select_related("actor", "organisation", "content_type")
 
 

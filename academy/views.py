@@ -3,7 +3,6 @@ public pages (invitation link, accessibility statement, health). Views stay thin
 call one service or selector, render or redirect. Data comes only through access selectors."""
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from allauth.account.adapter import get_adapter
@@ -11,9 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,43 +23,10 @@ from . import health as health_checks
 from . import presenters, selectors, services
 from .adapters import INVITATION_SESSION_KEY
 from .forms import FrameworkVersionImportForm, InvitationForm, RoleChangeForm, TeamForm
-from .http import AcademyRequest
 from .middleware import ORGANISATION_SESSION_KEY
 from .models import Invitation
 from .roles import STAFF_ROLES, Role, grantable_roles
-
-PAGE_SIZE = 25
-
-View = Callable[..., HttpResponseBase]
-
-
-def roles_required(*roles: str) -> Callable[[View], View]:
-    """Allow the view only to people holding one of `roles` in their current organisation."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: AcademyRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not request.roles & set(roles):
-                raise PermissionDenied("Your role does not give access to this page.")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _scope(request: AcademyRequest) -> dict[str, Any]:
-    return {"user": request.user, "organisation": request.organisation, "roles": request.roles}
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The submitted data, or None on GET: an empty POST still binds the form (and fails it)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _page(request: AcademyRequest, queryset: Any) -> Any:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
+from .web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
 # --- Home -------------------------------------------------------------------------------------
 
@@ -71,7 +36,7 @@ def home(request: AcademyRequest) -> HttpResponse:
     if request.organisation is None:
         # Only a superuser without memberships reaches here; everyone else is refused sign-in.
         return render(request, "academy/home_no_organisation.html")
-    scope = _scope(request)
+    scope = request.scope
     roles = request.roles
     context: dict[str, Any] = {
         "memberships": request.memberships,
@@ -82,14 +47,14 @@ def home(request: AcademyRequest) -> HttpResponse:
     }
     if context["is_staff_role"]:
         context["pending_invitations"] = list(
-            selectors.invitations_visible_to(**scope).filter(
+            selectors.invitations_visible_to(scope=scope).filter(
                 accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
             )[:5]
         )
         context["people_table_head"] = ["Role", "Active people"]
         context["people_by_role"] = context["people_table_rows"] = [
             [Role(row["role"]).label, str(row["n"])]
-            for row in selectors.memberships_visible_to(**scope)
+            for row in selectors.memberships_visible_to(scope=scope)
             .filter(is_active=True)
             .order_by()
             .values("role")
@@ -98,7 +63,7 @@ def home(request: AcademyRequest) -> HttpResponse:
         ]
     if Role.ACADEMY_ADMIN in roles:
         context["recent_audit"] = [
-            presenters.audit_row(entry) for entry in selectors.audit_entries_visible_to(**scope)[:5]
+            presenters.audit_row(entry) for entry in selectors.audit_entries_visible_to(scope=scope)[:5]
         ]
     return render(request, "academy/home.html", context)
 
@@ -120,13 +85,13 @@ def organisation_switch(request: AcademyRequest) -> HttpResponse:
 @require_GET
 @roles_required(*STAFF_ROLES)
 def people(request: AcademyRequest) -> HttpResponse:
-    memberships = selectors.memberships_visible_to(**_scope(request))
+    memberships = selectors.memberships_visible_to(scope=request.scope)
     query = request.GET.get("q", "").strip()
     if query:
         memberships = memberships.filter(
             Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
         )
-    page = _page(request, memberships)
+    page = paginate(request, memberships)
     rows = [(m, presenters.membership_tag(m)) for m in page.object_list]
     return render(request, "academy/people.html", {"page": page, "rows": rows, "query": query})
 
@@ -134,15 +99,15 @@ def people(request: AcademyRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def invite(request: AcademyRequest) -> HttpResponse:
-    scope = _scope(request)
-    organisations = selectors.organisations_manageable_by(**scope)
+    scope = request.scope
+    organisations = selectors.organisations_manageable_by(scope=scope)
     roles = grantable_roles(set(request.roles))
-    form = InvitationForm(_posted(request), organisations=organisations, roles=roles)
+    form = InvitationForm(posted(request), organisations=organisations, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.invitation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
             return redirect("academy:invitations")
@@ -151,35 +116,27 @@ def invite(request: AcademyRequest) -> HttpResponse:
     )
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @require_http_methods(["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def teams(request: AcademyRequest) -> HttpResponse:
-    scope = _scope(request)
-    form = TeamForm(_posted(request), organisations=selectors.organisations_manageable_by(**scope))
+    scope = request.scope
+    form = TeamForm(posted(request), organisations=selectors.organisations_manageable_by(scope=scope))
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"Team {team.name} added to {team.organisation.name}.")
             return redirect("academy:teams")
-    page = _page(request, selectors.teams_visible_to(**scope))
+    page = paginate(request, selectors.teams_visible_to(scope=scope))
     return render(request, "academy/teams.html", {"page": page, "form": form})
 
 
 @require_GET
 @roles_required(*STAFF_ROLES)
 def invitations(request: AcademyRequest) -> HttpResponse:
-    page = _page(request, selectors.invitations_visible_to(**_scope(request)))
+    page = paginate(request, selectors.invitations_visible_to(scope=request.scope))
     rows = [presenters.invitation_row(i) for i in page.object_list]
     crumbs = [("People", reverse("academy:people")), ("Invitations", "")]
     return render(request, "academy/invitations.html", {"page": page, "rows": rows, "crumbs": crumbs})
@@ -188,7 +145,7 @@ def invitations(request: AcademyRequest) -> HttpResponse:
 def _invitation_action(
     request: AcademyRequest, pk: str, action: Callable[..., Any], done: str
 ) -> HttpResponse:
-    invitation = selectors.invitation_get_for_user(**_scope(request), pk=pk, write=True)
+    invitation = selectors.invitation_get_for_user(scope=request.scope, pk=pk, write=True)
     try:
         action(actor=request.user, invitation=invitation)
     except ValidationError as error:
@@ -220,7 +177,7 @@ def invitation_revoke(request: AcademyRequest, pk: str) -> HttpResponse:
 @require_GET
 @roles_required(*STAFF_ROLES)
 def membership_detail(request: AcademyRequest, pk: str) -> HttpResponse:
-    membership = selectors.membership_get_for_user(**_scope(request), pk=pk)
+    membership = selectors.membership_get_for_user(scope=request.scope, pk=pk)
     form = RoleChangeForm(roles=_roles_for(request, membership), current=membership.role)
     return _membership_page(request, membership, form)
 
@@ -235,7 +192,7 @@ def _membership_page(request: AcademyRequest, membership: Any, form: RoleChangeF
         "membership": membership,
         "tag": presenters.membership_tag(membership),
         "form": form,
-        "other_memberships": selectors.memberships_visible_to(**_scope(request))
+        "other_memberships": selectors.memberships_visible_to(scope=request.scope)
         .filter(user=membership.user)
         .exclude(pk=membership.pk),
         "can_change": membership.role in _roles_for(request, membership),
@@ -247,7 +204,7 @@ def _membership_page(request: AcademyRequest, membership: Any, form: RoleChangeF
 @require_POST
 @roles_required(*STAFF_ROLES)
 def membership_role(request: AcademyRequest, pk: str) -> HttpResponse:
-    membership = selectors.membership_get_for_user(**_scope(request), pk=pk, write=True)
+    membership = selectors.membership_get_for_user(scope=request.scope, pk=pk, write=True)
     form = RoleChangeForm(request.POST, roles=_roles_for(request, membership))
     if form.is_valid():
         try:
@@ -256,7 +213,7 @@ def membership_role(request: AcademyRequest, pk: str) -> HttpResponse:
                 actor=request.user, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             name, after = membership.user.display_name, changed.get_role_display()
             if after == before:
@@ -268,7 +225,7 @@ def membership_role(request: AcademyRequest, pk: str) -> HttpResponse:
 
 
 def _set_active(request: AcademyRequest, pk: str, *, active: bool) -> HttpResponse:
-    membership = selectors.membership_get_for_user(**_scope(request), pk=pk, write=True)
+    membership = selectors.membership_get_for_user(scope=request.scope, pk=pk, write=True)
     try:
         services.membership_set_active(actor=request.user, membership=membership, active=active)
     except ValidationError as error:
@@ -285,7 +242,7 @@ def membership_deactivate(request: AcademyRequest, pk: str) -> HttpResponse:
     """GET asks "are you sure?"; POST deactivates."""
     if request.method == "POST":
         return _set_active(request, pk, active=False)
-    membership = selectors.membership_get_for_user(**_scope(request), pk=pk, write=True)
+    membership = selectors.membership_get_for_user(scope=request.scope, pk=pk, write=True)
     return render(request, "academy/membership_deactivate.html", {"membership": membership})
 
 
@@ -353,7 +310,7 @@ def _invitation_refused(request: HttpRequest, error: ValidationError) -> HttpRes
 
 @require_GET
 def notifications(request: AcademyRequest) -> HttpResponse:
-    page = _page(request, selectors.notifications_visible_to(user=request.user))
+    page = paginate(request, selectors.notifications_visible_to(user=request.user))
     return render(request, "academy/notifications.html", {"page": page})
 
 
@@ -386,7 +343,7 @@ def notifications_read_all(request: AcademyRequest) -> HttpResponse:
 @require_GET
 @roles_required(Role.ACADEMY_ADMIN)
 def audit_log(request: AcademyRequest) -> HttpResponse:
-    page = _page(request, selectors.audit_entries_visible_to(**_scope(request)))
+    page = paginate(request, selectors.audit_entries_visible_to(scope=request.scope))
     rows = [presenters.audit_row(entry) for entry in page.object_list]
     return render(request, "academy/audit_log.html", {"page": page, "rows": rows})
 
@@ -403,7 +360,7 @@ def frameworks(request: AcademyRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @roles_required(Role.ACADEMY_ADMIN)
 def framework_import(request: AcademyRequest) -> HttpResponse:
-    form = FrameworkVersionImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = FrameworkVersionImportForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and form.parsed is not None:
         data = form.cleaned_data
         version = {
@@ -424,7 +381,7 @@ def framework_import(request: AcademyRequest) -> HttpResponse:
                 elements=form.parsed.tree,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"Imported {created} with {form.parsed.count} elements.")
             return redirect("academy:framework_version", created.framework.slug, created.slug)

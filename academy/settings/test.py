@@ -18,7 +18,9 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _worker_number = int(_worker.removeprefix("gw") or 0)
 _redis_base = env("REDIS_URL", default="redis://127.0.0.1:6379").rstrip("/").rsplit("/", 1)
 _redis_root = _redis_base[0] if _redis_base[-1].isdigit() else "/".join(_redis_base)
-REDIS_URL = f"{_redis_root}/{1 + _worker_number}"
+# TEST_REDIS_DB_OFFSET lets two checkouts run their suites at once against one Redis.
+_redis_offset = env.int("TEST_REDIS_DB_OFFSET", default=0)
+REDIS_URL = f"{_redis_root}/{1 + _redis_offset + _worker_number}"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -29,7 +31,7 @@ CACHES = {
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL  # the real-worker tests read results
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_DEFAULT_QUEUE = f"academy-test-{_worker}"
+CELERY_TASK_DEFAULT_QUEUE = f"academy-test-{_redis_offset}-{_worker}"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
