@@ -27,8 +27,9 @@ def private_files_settings(app_configs, **kwargs):  # type: ignore[no-untyped-de
     else:
         from django.core.files.storage import FileSystemStorage
 
-        backend = import_string(private["BACKEND"])
-        location = private.get("OPTIONS", {}).get("location")
+        backend = import_string(str(private["BACKEND"]))
+        options = private.get("OPTIONS")
+        location = options.get("location") if isinstance(options, dict) else None
         if issubclass(backend, FileSystemStorage) and location:
             root = Path(location).resolve()
             for folder in _public_folders():

@@ -103,9 +103,9 @@ _PROGRAM_SIGNATURES: list[tuple[bytes, str]] = [
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt and password-protected Office files
 # Control characters other than tab, line feed, form feed and carriage return never occur in text.
 _NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {
-    f"LPT{i}" for i in range(1, 10)
-}
+_WINDOWS_RESERVED = (
+    {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
+)
 _NAME_FORBIDDEN = set('<>:"|?*')
 
 
@@ -159,6 +159,7 @@ def clean_display_name(name: str | None) -> str:
     to build a storage path."""
     text = unicodedata.normalize("NFC", str(name or ""))
     text = re.split(r"[\\/]", text)[-1]
+    text = "".join(" " if ch.isspace() else ch for ch in text)
     text = "".join(
         ch for ch in text if not unicodedata.category(ch).startswith("C") and ch not in _NAME_FORBIDDEN
     )
@@ -221,9 +222,7 @@ def _zip_type(upload: IO[bytes], name: str) -> str:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
         raise damaged from None
-    raise _refuse(
-        f"“{name}” is a ZIP archive, not a document. Upload the documents themselves.", "archive"
-    )
+    raise _refuse(f"“{name}” is a ZIP archive, not a document. Upload the documents themselves.", "archive")
 
 
 def _decodes_as(upload: IO[bytes], encoding: str) -> bool:

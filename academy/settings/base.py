@@ -137,11 +137,7 @@ if PRIVATE_STORAGE == "s3":
 else:
     PRIVATE_FILES_STORAGE = {
         "BACKEND": "academy.files.storage.PrivateFileSystemStorage",
-        "OPTIONS": {
-            "location": str(PRIVATE_MEDIA_ROOT),
-            "file_permissions_mode": 0o600,
-            "directory_permissions_mode": 0o700,
-        },
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     }
 STORAGES["private"] = PRIVATE_FILES_STORAGE
 PRIVATE_FILES_MAX_MB = env.float("PRIVATE_FILES_MAX_MB", default=10)
