@@ -40,8 +40,9 @@ RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 --home-dir /app academy \
-    && mkdir -p /app/media \
-    && chown academy /app/media
+    && mkdir -p /app/media /app/private-media \
+    && chown academy /app/media /app/private-media \
+    && chmod 700 /app/private-media
 USER academy
 
 EXPOSE 8000

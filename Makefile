@@ -83,4 +83,4 @@ clean: ## remove built assets, caches and test output (keeps .venv, node_modules
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -type d -name __pycache__ -exec rm -rf {} +
 
 distclean: clean ## also remove .venv, node_modules and the local SQLite database
-	rm -rf .venv node_modules db.sqlite3 db.sqlite3-journal media
+	rm -rf .venv node_modules db.sqlite3 db.sqlite3-journal media private-media

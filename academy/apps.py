@@ -8,3 +8,4 @@ class AcademyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
+        from .files import checks as file_checks  # noqa: F401  (registers the private-files checks)

@@ -350,3 +350,7 @@ class FrameworkElement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+
+# Models that live with their part of the core, imported here so Django registers them.
+from .files.models import StoredFile  # noqa: E402, F401

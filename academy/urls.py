@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -29,6 +29,7 @@ urlpatterns = [
         views.framework_version,
         name="framework_version",
     ),
+    path("files/", include("academy.files.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
 ]

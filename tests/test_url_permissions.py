@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from academy.models import Invitation, Membership, Notification
 from academy.roles import Role
+from academy.tests import files_support
 from academy.tests.factories import InvitationFactory, MembershipFactory, NotificationFactory, UserFactory
 from conftest import PERSONAS, Orgs
 
@@ -124,6 +125,15 @@ RULES: dict[str, Rule] = {
         static("academy:framework_import"), expect={**_all(403, SIGNED_IN), "academy_admin": 200}
     ),
     "academy:framework_version": Rule(static("academy:framework_version", "pcf", "2018")),
+    # A private file of an owner kind only its uploader may read: everyone else gets 404.
+    "academy:files:download": Rule(
+        lambda w, p: reverse(
+            "academy:files:download",
+            args=[files_support.store(actor=w.personas["nqsw"], organisation=w.orgs.home).pk],
+        ),
+        default=404,
+        expect={"nqsw": 200},
+    ),
     "academy:accessibility": Rule(static("academy:accessibility"), anonymous=200),
     "academy:health": Rule(static("academy:health"), default=503, anonymous=503),
 }

@@ -112,6 +112,44 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
+# --- Private files (academy/files, docs/adr/0005-private-files.md) -----------------------------
+# Uploads (evidence, certificates, placement documents) live in their own storage with no public
+# URL: people fetch them only through the download view, which asks the owning app's access
+# check. On disk under PRIVATE_MEDIA_ROOT (never below MEDIA_ROOT or the static folders; a system
+# check refuses that), or in a private S3 bucket with PRIVATE_STORAGE=s3.
+PRIVATE_STORAGE = env("PRIVATE_STORAGE", default="filesystem")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+if PRIVATE_STORAGE == "s3":
+    # Credentials come from the usual AWS variables or the instance's role, read by boto3.
+    PRIVATE_FILES_STORAGE: dict = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PRIVATE_S3_BUCKET"),
+            "region_name": env("PRIVATE_S3_REGION", default=None),
+            "endpoint_url": env("PRIVATE_S3_ENDPOINT_URL", default=None),
+            "location": env("PRIVATE_S3_PREFIX", default="private"),
+            # The bucket's own policy keeps objects private (block all public access).
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    PRIVATE_FILES_STORAGE = {
+        "BACKEND": "academy.files.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    }
+STORAGES["private"] = PRIVATE_FILES_STORAGE
+PRIVATE_FILES_MAX_MB = env.float("PRIVATE_FILES_MAX_MB", default=10)
+# Types people may upload, as content types; the content decides the type, never the name.
+# Unset: every type academy/files/validation.py knows (PDF, Office and OpenDocument files,
+# PNG, JPEG, plain text and CSV).
+PRIVATE_FILES_ALLOWED_TYPES: list[str] = env.list("PRIVATE_FILES_ALLOWED_TYPES", default=[])
+# A clamd virus scanner: tcp://host:3310 or unix:///run/clamav/clamd.ctl. Empty: no scanning.
+# When set and unreachable, uploads are refused rather than stored unscanned.
+CLAMD_URL = env("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30)
+
 # --- Caches and sessions --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:

@@ -36,7 +36,9 @@ CELERY_TASK_DEFAULT_QUEUE = f"academy-test-{_redis_offset}-{_worker}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
+CLAMD_URL = ""  # the scanner tests start a fake clamd and point at it
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 AXES_ENABLED = False  # the lockout tests switch it back on
