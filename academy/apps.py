@@ -7,4 +7,9 @@ class AcademyConfig(AppConfig):
     verbose_name = "Academy"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import (
+            account_audit,
+            checks,  # noqa: F401  (registers system checks)
+        )
+
+        account_audit.connect()
