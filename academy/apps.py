@@ -7,5 +7,10 @@ class AcademyConfig(AppConfig):
     verbose_name = "Academy"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import (
+            account_audit,
+            checks,  # noqa: F401  (registers system checks)
+        )
         from .files import checks as file_checks  # noqa: F401  (registers the private-files checks)
+
+        account_audit.connect()

@@ -294,6 +294,10 @@ class Framework(TimeStampedModel):
 
     class Meta:
         ordering: ClassVar = ["name"]
+        # Deployment-wide, for every kind of shared reference data (academy/reference_data.py).
+        permissions: ClassVar = [
+            ("publish_reference_data", "Can publish reference data shared by every organisation"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -27,6 +27,8 @@ def invitation_tag(invitation: Invitation) -> Tag:
 
 
 def membership_tag(membership: Membership) -> Tag:
+    if membership.ended_on is not None and membership.ended_on < timezone.localdate():
+        return Tag("Ended", "grey")
     return Tag("Active", "green") if membership.is_active else Tag("Deactivated", "grey")
 
 
@@ -76,17 +78,41 @@ AUDIT_VERBS = {
     "membership.change_role": "Role changed",
     "membership.deactivate": "Role deactivated",
     "membership.reactivate": "Role reactivated",
+    "membership.set_dates": "Employment dates changed",
+    "membership.end": "Role ended: employment end date passed",
     "team.create": "Team added",
-    "framework_version.import": "Framework version imported",
+    "framework_version.import": "Framework version imported (all organisations)",
+    "email_address.release": "Unverified email address released for an invitation",
+    "signin.success": "Signed in",
+    "signin.failed": "Failed sign-in: wrong email address or password",
+    "signin.code_failed": "Failed sign-in: wrong authentication code",
+    "mfa.add": "Two-factor authentication set up",
+    "mfa.remove": "Two-factor authentication removed",
+    "mfa.reset": "Two-factor recovery codes replaced",
 }
+ADMIN_ACTIONS = {"add": "added", "change": "changed", "delete": "deleted"}
+NO_ACTOR = {"signin.failed": "Not signed in", "signin.code_failed": "Not signed in"}
 
 
 @dataclass(frozen=True)
 class AuditRow:
     entry: AuditEntry
     when: str
+    who: str
     what: str
+    where: str
     change: str
+
+
+def _audit_what(entry: AuditEntry) -> str:
+    if entry.verb in AUDIT_VERBS:
+        return AUDIT_VERBS[entry.verb]
+    parts = entry.verb.split(".")
+    if len(parts) == 3 and parts[0] == "admin" and parts[2] in ADMIN_ACTIONS:
+        model = entry.content_type.model_class()
+        name = str(model._meta.verbose_name) if model else parts[1]
+        return f"{name[:1].upper()}{name[1:]} {ADMIN_ACTIONS[parts[2]]} in the Django admin"
+    return entry.verb
 
 
 def _audit_value(key: str, value: object) -> str:
@@ -98,7 +124,8 @@ def _audit_value(key: str, value: object) -> str:
 
 
 def audit_row(entry: AuditEntry) -> AuditRow:
-    """An audit entry in words: apps add their verbs to AUDIT_VERBS; unknown ones show as stored."""
+    """An audit entry in words: apps add their verbs to AUDIT_VERBS; changes made in the Django
+    admin are named from their model; unknown verbs show as stored."""
     before = {k: _audit_value(k, v) for k, v in entry.before.items()}
     after = {k: _audit_value(k, v) for k, v in entry.after.items()}
     parts = [
@@ -110,6 +137,8 @@ def audit_row(entry: AuditEntry) -> AuditRow:
     return AuditRow(
         entry=entry,
         when=format_date(entry.created_at),
-        what=AUDIT_VERBS.get(entry.verb, entry.verb),
+        who=entry.actor.display_name if entry.actor else NO_ACTOR.get(entry.verb, "System"),
+        what=_audit_what(entry),
+        where=entry.organisation.name if entry.organisation else "All organisations",
         change="; ".join(parts),
     )

@@ -53,3 +53,6 @@ def sync_periodic_tasks() -> dict[str, int]:
 
 
 register_periodic(name="heartbeat", task="academy.tasks.heartbeat", every_seconds=60)
+register_periodic(
+    name="memberships-end-sweep", task="academy.tasks.memberships_end_sweep", every_seconds=24 * 60 * 60
+)

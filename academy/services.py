@@ -28,8 +28,9 @@ from .models import (
     Team,
     User,
 )
+from .reference_data import require_reference_data_publisher
 from .roles import STAFF_ROLES, Role, grantable_roles
-from .selectors import roles_held_over, unread_count_cache_key
+from .selectors import roles_held_over, unread_count_cache_key, user_holds_email, users_with_email
 
 
 def _hash_token(token: str) -> str:
@@ -117,7 +118,9 @@ def invitation_create(
     # the same instant (a double-click, two staff) cannot both pass the duplicate check below.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     email = User.objects.normalize_email(email).strip()
-    if Membership.objects.filter(user__email__iexact=email, organisation=organisation, role=role).exists():
+    if Membership.objects.filter(
+        user__in=users_with_email(email=email), organisation=organisation, role=role
+    ).exists():
         raise ValidationError(
             {
                 "email": "This person already has that role in this organisation. If their access "
@@ -164,12 +167,33 @@ def _require_pending(invitation: Invitation) -> None:
         raise ValidationError(f"This invitation has been {invitation.status.label.lower()}.")
 
 
+def _require_resend_allowed(invitation: Invitation) -> None:
+    """Limit resends, so an invitation cannot be used to flood someone's inbox. The reasons
+    are written for the staff member who pressed the button."""
+    most = settings.INVITATION_MAX_SENDS
+    if invitation.send_count >= most:
+        raise ValidationError(
+            f"This invitation has already been sent {invitation.send_count} times, the most allowed. "
+            "Check the email address with the person. To try again, revoke this invitation and "
+            "send a new one."
+        )
+    wait = timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
+    if invitation.sent_at is not None and invitation.sent_at + wait > timezone.now():
+        again = f"{timezone.localtime(invitation.sent_at + wait):%-I:%M%p}".lower()
+        raise ValidationError(
+            f"This invitation was sent less than {settings.INVITATION_RESEND_MINUTES} minutes ago. "
+            "Emails can take a few minutes to arrive: ask them to look in their junk or spam "
+            f"folder. You can send it again after {again}."
+        )
+
+
 @transaction.atomic
 def invitation_resend(*, actor: User, invitation: Invitation) -> IssuedInvitation:
     """Send a fresh link with a new expiry. The old link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _require_can_grant(actor=actor, organisation=invitation.organisation, role=invitation.role)
     _require_pending(invitation)
+    _require_resend_allowed(invitation)
     token = _issue_token(invitation)
     _send_invitation_email(invitation=invitation, token=token)
     invitation.save()
@@ -223,7 +247,7 @@ def invitation_check_usable(*, invitation: Invitation, user: User | None = None)
         raise ValidationError(no_longer) from None
     if user is None:
         return
-    if invitation.email.lower() != user.email.lower():
+    if not user_holds_email(user=user, email=invitation.email):
         raise ValidationError("This invitation was sent to a different email address.")
     existing = Membership.objects.filter(
         user=user, organisation=invitation.organisation, role=invitation.role
@@ -247,10 +271,13 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         role=invitation.role,
         defaults={"team": invitation.team, "started_on": timezone.localdate()},
     )
-    if not created and not membership.is_active:
+    ended = membership.ended_on is not None and membership.ended_on < timezone.localdate()
+    if not created and (not membership.is_active or ended):
+        # A new invitation starts the role again: an end date that has passed no longer applies.
         membership.is_active = True
         membership.deactivated_at = None
-        membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+        membership.ended_on = None if ended else membership.ended_on
+        membership.save(update_fields=["is_active", "deactivated_at", "ended_on", "updated_at"])
     if not user.full_name and invitation.full_name:
         user.full_name = invitation.full_name
         user.save(update_fields=["full_name", "updated_at"])
@@ -273,6 +300,31 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         after={"membership": str(membership.pk), "role": invitation.role},
     )
     return membership
+
+
+@transaction.atomic
+def email_release_unverified_claims(*, invitation: Invitation) -> int:
+    """Drop unverified claims on the invited address held by other accounts. The invitation
+    link proves who owns the address; a claim nobody verified (made before people could no
+    longer add addresses) must not stop them signing up. Returns how many were dropped."""
+    from allauth.account.models import EmailAddress
+
+    claims = list(
+        EmailAddress.objects.select_for_update()
+        .filter(email__iexact=invitation.email, verified=False)
+        .exclude(user__email__iexact=invitation.email)
+        .select_related("user")
+    )
+    for claim in claims:
+        audit_log(
+            actor=None,
+            verb="email_address.release",
+            obj=claim.user,
+            organisation=invitation.organisation,
+            before={"email": claim.email, "verified": False},
+        )
+    EmailAddress.objects.filter(pk__in=[c.pk for c in claims]).delete()
+    return len(claims)
 
 
 @transaction.atomic
@@ -321,6 +373,11 @@ def membership_set_active(*, actor: User, membership: Membership, active: bool) 
         raise ValidationError("You cannot deactivate your own access.")
     if membership.is_active == active:
         return membership
+    if active and membership.ended_on and membership.ended_on < timezone.localdate():
+        raise ValidationError(
+            f"Their employment in this role ended on {membership.ended_on:%-d %B %Y}. "
+            "Change or remove the end date first."
+        )
     membership.is_active = active
     membership.deactivated_at = None if active else timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
@@ -416,14 +473,17 @@ def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]
 def framework_version_import(
     *,
     actor: User,
-    organisation: Organisation | None,
     framework: Framework,
     version: dict[str, Any],
     elements: list[dict[str, Any]],
 ) -> FrameworkVersion:
     """Add a new version of a framework, as data, through the same loader the shipped files
-    use. Refuses to touch an existing version: a correction is published as a new one."""
+    use. Refuses to touch an existing version: a correction is published as a new one.
+    Versions are shared by every organisation: only a reference data publisher may add one,
+    and the audit entry belongs to no organisation, so every academy admin reads it."""
     from .frameworks import FrameworkDataError, load_framework_data
+
+    require_reference_data_publisher(actor)
 
     if framework.versions.filter(slug=version["slug"]).exists():
         raise ValidationError({"slug": "This framework already has a version with that short name."})
@@ -436,7 +496,7 @@ def framework_version_import(
         actor=actor,
         verb="framework_version.import",
         obj=created,
-        organisation=organisation,
+        organisation=None,
         after={"framework": framework.slug, "version": created.slug, "elements": created.elements.count()},
     )
     return created

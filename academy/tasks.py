@@ -21,3 +21,11 @@ def heartbeat() -> None:
     from .health import record_heartbeat
 
     record_heartbeat()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def memberships_end_sweep() -> int:
+    """Daily: end the memberships whose employment end date has passed."""
+    from .employment import memberships_end_past_employment
+
+    return memberships_end_past_employment()

@@ -15,8 +15,11 @@ urlpatterns = [
     path("people/invitations/<uuid:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("people/<uuid:pk>/", views.membership_detail, name="membership"),
     path("people/<uuid:pk>/role/", views.membership_role, name="membership_role"),
+    path("people/<uuid:pk>/dates/", views.membership_dates, name="membership_dates"),
     path("people/<uuid:pk>/deactivate/", views.membership_deactivate, name="membership_deactivate"),
     path("people/<uuid:pk>/reactivate/", views.membership_reactivate, name="membership_reactivate"),
+    # The token-free page comes first: the link's token moves into the session and leads here.
+    path("invitations/accept/", views.invitation_continue, name="invitation_continue"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),

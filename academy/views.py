@@ -19,12 +19,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import employment, presenters, selectors, services
 from . import health as health_checks
-from . import presenters, selectors, services
 from .adapters import INVITATION_SESSION_KEY
-from .forms import FrameworkVersionImportForm, InvitationForm, RoleChangeForm, TeamForm
+from .forms import (
+    FrameworkVersionImportForm,
+    InvitationForm,
+    MembershipDatesForm,
+    RoleChangeForm,
+    TeamForm,
+)
 from .middleware import ORGANISATION_SESSION_KEY
 from .models import Invitation
+from .reference_data import can_publish_reference_data, require_reference_data_publisher
 from .roles import STAFF_ROLES, Role, grantable_roles
 from .web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
@@ -182,16 +189,48 @@ def membership_detail(request: AcademyRequest, pk: str) -> HttpResponse:
     return _membership_page(request, membership, form)
 
 
+@require_POST
+@roles_required(*STAFF_ROLES)
+def membership_dates(request: AcademyRequest, pk: str) -> HttpResponse:
+    membership = selectors.membership_get_for_user(scope=request.scope, pk=pk, write=True)
+    dates_form = MembershipDatesForm(request.POST)
+    if dates_form.is_valid():
+        try:
+            employment.membership_set_dates(
+                actor=request.user, membership=membership, **dates_form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(dates_form, error)
+        else:
+            messages.success(request, f"{membership.user.display_name}'s dates were saved.")
+            return redirect("academy:membership", pk=membership.pk)
+    form = RoleChangeForm(roles=_roles_for(request, membership), current=membership.role)
+    return _membership_page(request, membership, form, dates_form=dates_form)
+
+
 def _roles_for(request: AcademyRequest, membership: Any) -> list[Role]:
     return grantable_roles(selectors.roles_held_over(user=request.user, organisation=membership.organisation))
 
 
-def _membership_page(request: AcademyRequest, membership: Any, form: RoleChangeForm) -> HttpResponse:
+def _membership_page(
+    request: AcademyRequest,
+    membership: Any,
+    form: RoleChangeForm,
+    *,
+    dates_form: MembershipDatesForm | None = None,
+) -> HttpResponse:
     form.helper.form_action = reverse("academy:membership_role", args=[membership.pk])
+    if dates_form is None:
+        dates_form = MembershipDatesForm(
+            initial={"started_on": membership.started_on, "ended_on": membership.ended_on}
+        )
+    dates_form.helper.form_action = reverse("academy:membership_dates", args=[membership.pk])
     context = {
         "membership": membership,
         "tag": presenters.membership_tag(membership),
         "form": form,
+        "dates_form": dates_form,
+        "page_errors": form.errors or dates_form.errors,
         "other_memberships": selectors.memberships_visible_to(scope=request.scope)
         .filter(user=membership.user)
         .exclude(pk=membership.pk),
@@ -257,12 +296,26 @@ def membership_reactivate(request: AcademyRequest, pk: str) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_GET
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in an invitation email. Someone new sets a password (allauth's sign-up, opened
-    by the token); someone who already has an account accepts with one button. The token in the
-    email proves they own the address, as a password-reset link would."""
-    invitation = services.invitation_find_by_token(token=token)
+    """The link in an invitation email. The token leaves the address bar at once: it moves
+    into the session and the browser goes on to a token-free page (as Django's password reset
+    does), so access logs, browser history and Referer headers do not keep it."""
+    if services.invitation_find_by_token(token=token) is None:
+        return render(request, "academy/invitation_invalid.html", {"status": None}, status=404)
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect("academy:invitation_continue")
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_continue(request: HttpRequest) -> HttpResponse:
+    """The invitation the session holds. Someone new sets a password (allauth's sign-up, opened
+    by the invitation); someone who already has an account accepts with one button. The token
+    in the email proves they own the address, as a password-reset link would."""
+    token = request.session.get(INVITATION_SESSION_KEY, "")
+    invitation = services.invitation_find_by_token(token=token) if token else None
     if invitation is None or invitation.status != Invitation.Status.PENDING:
         status = invitation.status if invitation else None
         return render(
@@ -270,7 +323,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     current = request.user if request.user.is_authenticated else None
     signed_in = current is not None
-    if current is not None and current.email.lower() != invitation.email.lower():
+    if current is not None and not selectors.user_holds_email(user=current, email=invitation.email):
         return render(
             request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403
         )
@@ -280,7 +333,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         return _invitation_refused(request, error)
     if account is None:
-        request.session[INVITATION_SESSION_KEY] = token
+        services.email_release_unverified_claims(invitation=invitation)
         get_adapter(request).stash_verified_email(request, invitation.email)
         return redirect("account_signup")
     if request.method == "POST":
@@ -288,6 +341,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             services.invitation_accept(token=token, user=account)
         except ValidationError as error:  # lost a race with another accept
             return _invitation_refused(request, error)
+        request.session.pop(INVITATION_SESSION_KEY, None)
         joined = f"You joined {invitation.organisation.name} as {invitation.get_role_display().lower()}."
         if not signed_in:
             messages.success(request, f"{joined} Sign in to continue.")
@@ -353,13 +407,16 @@ def frameworks(request: AcademyRequest) -> HttpResponse:
     return render(
         request,
         "academy/frameworks.html",
-        {"frameworks": selectors.frameworks_visible_to(user=request.user)},
+        {
+            "frameworks": selectors.frameworks_visible_to(user=request.user),
+            "can_publish": can_publish_reference_data(request.user),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.ACADEMY_ADMIN)
 def framework_import(request: AcademyRequest) -> HttpResponse:
+    require_reference_data_publisher(request.user)
     form = FrameworkVersionImportForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and form.parsed is not None:
         data = form.cleaned_data
@@ -375,7 +432,6 @@ def framework_import(request: AcademyRequest) -> HttpResponse:
         try:
             created = services.framework_version_import(
                 actor=request.user,
-                organisation=request.organisation,
                 framework=data["framework"],
                 version=version,
                 elements=form.parsed.tree,

@@ -181,13 +181,23 @@ ACADEMY_NAME = env("ACADEMY_NAME", default="Social Work Academy")
 # The brand colour drives the header and links; it must keep 4.5:1 contrast with white text.
 ACADEMY_COLOUR = env("ACADEMY_COLOUR", default="#1d4f6e")
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+# Resends are limited so an invitation cannot be used to flood someone's inbox: at most this
+# many emails per invitation, and not again within this many minutes of the last one.
+INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
+INVITATION_RESEND_MINUTES = env.int("INVITATION_RESEND_MINUTES", default=10)
 # MFA is required for assessors, PSWs, academy admins and moderators. Only a local demo may
 # relax it, and every page then says so.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 
 # --- allauth --------------------------------------------------------------------------------
 ACCOUNT_ADAPTER = "academy.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "academy.account_forms.InvitationSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "academy.account_forms.InvitationSignupForm",
+    "add_email": "academy.account_forms.NoExtraEmailForm",
+}
+# One address per person, the one they were invited at: nobody can claim someone else's
+# address as a second one (which would block that person's invitation).
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -4,6 +4,7 @@ social worker, who follows the emailed link, chooses a password and lands signed
 import re
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.core import mail
 from playwright.sync_api import Page, expect
 
@@ -114,7 +115,9 @@ def test_psw_invites_an_nqsw_who_signs_up_from_the_email(
 def test_academy_admin_imports_a_framework_version_from_a_csv_file(
     academy_admin: User, page: Page, live_server: Any, tmp_path: Any
 ) -> None:
-    # Given an academy admin on the frameworks page
+    # Given an academy admin whom the operators made a reference data publisher, on the
+    # frameworks page
+    academy_admin.user_permissions.add(Permission.objects.get(codename="publish_reference_data"))
     sign_in(page, live_server, academy_admin)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Frameworks").click()
     page.get_by_role("link", name="Import a new version").click()
