@@ -104,6 +104,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only the built output: the sources beside it in static/src/ (SCSS, build script) are never served.
 STATICFILES_DIRS = [BASE_DIR / "static" / "dist"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
