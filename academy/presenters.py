@@ -78,6 +78,7 @@ AUDIT_VERBS = {
     "membership.reactivate": "Role reactivated",
     "team.create": "Team added",
     "framework_version.import": "Framework version imported",
+    "organisation.update_settings": "Organisation settings changed",
 }
 
 
@@ -92,6 +93,8 @@ class AuditRow:
 def _audit_value(key: str, value: object) -> str:
     if key == "role" and value in Role.values:
         return Role(value).label
+    if value is None:
+        return "not set"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
