@@ -8,3 +8,6 @@ class AcademyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
+        from .home_panels import register_core_panels
+
+        register_core_panels()

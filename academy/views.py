@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from .adapters import INVITATION_SESSION_KEY
 from .forms import FrameworkVersionImportForm, InvitationForm, RoleChangeForm, TeamForm
 from .middleware import ORGANISATION_SESSION_KEY
 from .models import Invitation
+from .registry.home_panels import panels_for
 from .roles import STAFF_ROLES, Role, grantable_roles
 from .web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
@@ -33,39 +34,11 @@ from .web import AcademyRequest, add_form_errors, paginate, posted, roles_requir
 
 @require_GET
 def home(request: AcademyRequest) -> HttpResponse:
+    """The registered home-page panels (`academy.registry.home_panels`) that apply to this person."""
     if request.organisation is None:
         # Only a superuser without memberships reaches here; everyone else is refused sign-in.
         return render(request, "academy/home_no_organisation.html")
-    scope = request.scope
-    roles = request.roles
-    context: dict[str, Any] = {
-        "memberships": request.memberships,
-        "notifications": list(
-            selectors.notifications_visible_to(user=request.user).filter(read_at__isnull=True)[:5]
-        ),
-        "is_staff_role": bool(roles & STAFF_ROLES),
-    }
-    if context["is_staff_role"]:
-        context["pending_invitations"] = list(
-            selectors.invitations_visible_to(scope=scope).filter(
-                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-            )[:5]
-        )
-        context["people_table_head"] = ["Role", "Active people"]
-        context["people_by_role"] = context["people_table_rows"] = [
-            [Role(row["role"]).label, str(row["n"])]
-            for row in selectors.memberships_visible_to(scope=scope)
-            .filter(is_active=True)
-            .order_by()
-            .values("role")
-            .annotate(n=Count("id"))
-            .order_by("role")
-        ]
-    if Role.ACADEMY_ADMIN in roles:
-        context["recent_audit"] = [
-            presenters.audit_row(entry) for entry in selectors.audit_entries_visible_to(scope=scope)[:5]
-        ]
-    return render(request, "academy/home.html", context)
+    return render(request, "academy/home.html", {"panels": panels_for(request)})
 
 
 @require_POST

@@ -6,7 +6,6 @@ map comment, so a missing file shows up here first. Needs `npm run build` (`make
 import json
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
@@ -25,7 +24,8 @@ def test_only_the_built_output_is_served() -> None:
 def test_the_built_output_is_not_committed() -> None:
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     assert "/static/dist/" in ignored
-    assert "/static/" not in ignored and "/static/src/" not in ignored
+    assert "/static/" not in ignored
+    assert "/static/src/" not in ignored
 
 
 def test_build_scripts_read_the_sources_from_static_src() -> None:

@@ -37,7 +37,9 @@ def test_a_setting_left_empty_follows_the_partnership_then_the_default(orgs: Org
     assert applied.evidence_waiting_days_inherited
     assert applied.brand_colour_inherited
 
-    Organisation.objects.filter(pk=orgs.partnership.pk).update(evidence_waiting_days=10, brand_colour="#445566")
+    Organisation.objects.filter(pk=orgs.partnership.pk).update(
+        evidence_waiting_days=10, brand_colour="#445566"
+    )
     home = Organisation.objects.select_related("parent").get(pk=orgs.home.pk)
     assert organisation_settings_for(home).evidence_waiting_days == 10
     assert organisation_settings_for(home).brand_colour == "#445566"
@@ -182,7 +184,9 @@ def test_the_partnerships_name_in_the_help_text_is_escaped(
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("persona", ["psw", "nqsw", "assessor", "moderator", "outsider"])
-def test_other_roles_are_refused(client: Client, orgs: Orgs, personas: Any, persona: str, method: str) -> None:
+def test_other_roles_are_refused(
+    client: Client, orgs: Orgs, personas: Any, persona: str, method: str
+) -> None:
     client.force_login(personas[persona])
     response = getattr(client, method)(_settings_url(orgs.home), _form(evidence_waiting_days="3"))
     assert response.status_code == 403
@@ -208,7 +212,7 @@ def test_a_university_outside_the_partnership_is_404(client: Client, orgs: Orgs,
 
 
 def test_anonymous_is_sent_to_sign_in(client: Client, orgs: Orgs) -> None:
-    response = client.post(_settings_url(orgs.home), _form())
+    response: Any = client.post(_settings_url(orgs.home), _form())
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
@@ -223,4 +227,4 @@ def test_organisations_list_query_count(
     # + count for pagination, + the page of organisations with their parents
     with django_assert_num_queries(4 + 4):
         response = client.get(reverse("academy:organisations"))
-    assert response.content.count(b"<h2 class=\"govuk-summary-card__title\">") == 6
+    assert response.content.count(b'<h2 class="govuk-summary-card__title">') == 6
