@@ -65,8 +65,14 @@ def people(request: AcademyRequest) -> HttpResponse:
             Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
         )
     page = paginate(request, memberships)
-    rows = [(m, presenters.membership_tag(m)) for m in page.object_list]
-    return render(request, "academy/people.html", {"page": page, "rows": rows, "query": query})
+    context = {
+        "page": page,
+        "query": query,
+        "head": presenters.PEOPLE_HEAD,
+        "rows": [presenters.membership_table_row(m) for m in page.object_list],
+        "caption": f"People and roles matching “{query}”" if query else "People and roles",
+    }
+    return render(request, "academy/people.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,16 +109,24 @@ def teams(request: AcademyRequest) -> HttpResponse:
             messages.success(request, f"Team {team.name} added to {team.organisation.name}.")
             return redirect("academy:teams")
     page = paginate(request, selectors.teams_visible_to(scope=scope))
-    return render(request, "academy/teams.html", {"page": page, "form": form})
+    context = {
+        "page": page,
+        "form": form,
+        "head": presenters.TEAMS_HEAD,
+        "rows": [presenters.team_table_row(team) for team in page.object_list],
+        "caption": presenters.in_scope_caption("Teams", request.organisation),
+    }
+    return render(request, "academy/teams.html", context)
 
 
 @require_GET
 @roles_required(*STAFF_ROLES)
 def invitations(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.invitations_visible_to(scope=request.scope))
-    rows = [presenters.invitation_row(i) for i in page.object_list]
+    rows = [presenters.invitation_table_row(presenters.invitation_row(i)) for i in page.object_list]
     crumbs = [("People", reverse("academy:people")), ("Invitations", "")]
-    return render(request, "academy/invitations.html", {"page": page, "rows": rows, "crumbs": crumbs})
+    context = {"page": page, "head": presenters.INVITATIONS_HEAD, "rows": rows, "crumbs": crumbs}
+    return render(request, "academy/invitations.html", context)
 
 
 def _invitation_action(
@@ -163,7 +177,7 @@ def _membership_page(request: AcademyRequest, membership: Any, form: RoleChangeF
     form.helper.form_action = reverse("academy:membership_role", args=[membership.pk])
     context = {
         "membership": membership,
-        "tag": presenters.membership_tag(membership),
+        "summary": presenters.membership_summary(membership),
         "form": form,
         "other_memberships": selectors.memberships_visible_to(scope=request.scope)
         .filter(user=membership.user)
@@ -284,7 +298,8 @@ def _invitation_refused(request: HttpRequest, error: ValidationError) -> HttpRes
 @require_GET
 def notifications(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.notifications_visible_to(user=request.user))
-    return render(request, "academy/notifications.html", {"page": page})
+    items = [(n, presenters.notification_tag(n)) for n in page.object_list]
+    return render(request, "academy/notifications.html", {"page": page, "items": items})
 
 
 @require_POST
@@ -317,17 +332,19 @@ def notifications_read_all(request: AcademyRequest) -> HttpResponse:
 @roles_required(Role.ACADEMY_ADMIN)
 def audit_log(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.audit_entries_visible_to(scope=request.scope))
-    rows = [presenters.audit_row(entry) for entry in page.object_list]
-    return render(request, "academy/audit_log.html", {"page": page, "rows": rows})
+    rows = [presenters.audit_table_row(presenters.audit_row(entry)) for entry in page.object_list]
+    return render(
+        request, "academy/audit_log.html", {"page": page, "head": presenters.AUDIT_HEAD, "rows": rows}
+    )
 
 
 @require_GET
 def frameworks(request: AcademyRequest) -> HttpResponse:
-    return render(
-        request,
-        "academy/frameworks.html",
-        {"frameworks": selectors.frameworks_visible_to(user=request.user)},
-    )
+    context = {
+        "frameworks": selectors.frameworks_visible_to(user=request.user),
+        "can_import": request.scope.holds(Role.ACADEMY_ADMIN),
+    }
+    return render(request, "academy/frameworks.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -358,7 +375,12 @@ def framework_import(request: AcademyRequest) -> HttpResponse:
         else:
             messages.success(request, f"Imported {created} with {form.parsed.count} elements.")
             return redirect("academy:framework_version", created.framework.slug, created.slug)
-    return render(request, "academy/framework_import.html", {"form": form})
+    context = {
+        "form": form,
+        "example_head": presenters.FRAMEWORK_CSV_EXAMPLE_HEAD,
+        "example_rows": presenters.FRAMEWORK_CSV_EXAMPLE_ROWS,
+    }
+    return render(request, "academy/framework_import.html", context)
 
 
 @require_GET
@@ -368,11 +390,15 @@ def framework_version(request: AcademyRequest, framework_slug: str, version_slug
         framework_slug=framework_slug,
         version_slug=version_slug,
     )
-    return render(
-        request,
-        "academy/framework_version.html",
-        {"version": version, "elements": selectors.element_tree(version=version)},
-    )
+    can_import = request.scope.holds(Role.ACADEMY_ADMIN)
+    context = {
+        "version": version,
+        "tag": presenters.framework_version_tag(version),
+        "summary": presenters.framework_version_summary(version, show_notes=can_import),
+        "elements": selectors.element_tree(version=version),
+        "can_import": can_import,
+    }
+    return render(request, "academy/framework_version.html", context)
 
 
 # --- Public pages ---------------------------------------------------------------------------------
