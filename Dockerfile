@@ -7,7 +7,7 @@ FROM node:20-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY assets/ assets/
+COPY static/src/ static/src/
 RUN npm run build
 
 # --- 2. The application -------------------------------------------------------------------------

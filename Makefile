@@ -36,6 +36,7 @@ python-deps:
 	fi
 	$(UV) sync --locked
 
+# Front-end sources are in static/src/ (SCSS, images, build.mjs); the build writes static/dist/.
 assets:
 	npm ci --no-audit --no-fund
 	npm run build

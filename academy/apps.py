@@ -12,5 +12,7 @@ class AcademyConfig(AppConfig):
             checks,  # noqa: F401  (registers system checks)
         )
         from .files import checks as file_checks  # noqa: F401  (registers the private-files checks)
+        from .home_panels import register_core_panels
 
         account_audit.connect()
+        register_core_panels()

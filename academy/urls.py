@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .organisations import views as organisation_views
 
 app_name = "academy"
 
@@ -25,6 +26,12 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/<uuid:pk>/read/", views.notification_read, name="notification_read"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("organisations/", organisation_views.organisations, name="organisations"),
+    path(
+        "organisations/<slug:slug>/settings/",
+        organisation_views.organisation_settings,
+        name="organisation_settings",
+    ),
     path("frameworks/", views.frameworks, name="frameworks"),
     path("frameworks/import/", views.framework_import, name="framework_import"),
     path(

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from .forms import (
 from .middleware import ORGANISATION_SESSION_KEY
 from .models import Invitation
 from .reference_data import can_publish_reference_data, require_reference_data_publisher
+from .registry.home_panels import panels_for
 from .roles import STAFF_ROLES, Role, grantable_roles
 from .web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
@@ -40,39 +41,11 @@ from .web import AcademyRequest, add_form_errors, paginate, posted, roles_requir
 
 @require_GET
 def home(request: AcademyRequest) -> HttpResponse:
+    """The registered home-page panels (`academy.registry.home_panels`) that apply to this person."""
     if request.organisation is None:
         # Only a superuser without memberships reaches here; everyone else is refused sign-in.
         return render(request, "academy/home_no_organisation.html")
-    scope = request.scope
-    roles = request.roles
-    context: dict[str, Any] = {
-        "memberships": request.memberships,
-        "notifications": list(
-            selectors.notifications_visible_to(user=request.user).filter(read_at__isnull=True)[:5]
-        ),
-        "is_staff_role": bool(roles & STAFF_ROLES),
-    }
-    if context["is_staff_role"]:
-        context["pending_invitations"] = list(
-            selectors.invitations_visible_to(scope=scope).filter(
-                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-            )[:5]
-        )
-        context["people_table_head"] = ["Role", "Active people"]
-        context["people_by_role"] = context["people_table_rows"] = [
-            [Role(row["role"]).label, str(row["n"])]
-            for row in selectors.memberships_visible_to(scope=scope)
-            .filter(is_active=True)
-            .order_by()
-            .values("role")
-            .annotate(n=Count("id"))
-            .order_by("role")
-        ]
-    if Role.ACADEMY_ADMIN in roles:
-        context["recent_audit"] = [
-            presenters.audit_row(entry) for entry in selectors.audit_entries_visible_to(scope=scope)[:5]
-        ]
-    return render(request, "academy/home.html", context)
+    return render(request, "academy/home.html", {"panels": panels_for(request)})
 
 
 @require_POST
@@ -99,8 +72,14 @@ def people(request: AcademyRequest) -> HttpResponse:
             Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
         )
     page = paginate(request, memberships)
-    rows = [(m, presenters.membership_tag(m)) for m in page.object_list]
-    return render(request, "academy/people.html", {"page": page, "rows": rows, "query": query})
+    context = {
+        "page": page,
+        "query": query,
+        "head": presenters.PEOPLE_HEAD,
+        "rows": [presenters.membership_table_row(m) for m in page.object_list],
+        "caption": f"People and roles matching “{query}”" if query else "People and roles",
+    }
+    return render(request, "academy/people.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,16 +116,24 @@ def teams(request: AcademyRequest) -> HttpResponse:
             messages.success(request, f"Team {team.name} added to {team.organisation.name}.")
             return redirect("academy:teams")
     page = paginate(request, selectors.teams_visible_to(scope=scope))
-    return render(request, "academy/teams.html", {"page": page, "form": form})
+    context = {
+        "page": page,
+        "form": form,
+        "head": presenters.TEAMS_HEAD,
+        "rows": [presenters.team_table_row(team) for team in page.object_list],
+        "caption": presenters.in_scope_caption("Teams", request.organisation),
+    }
+    return render(request, "academy/teams.html", context)
 
 
 @require_GET
 @roles_required(*STAFF_ROLES)
 def invitations(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.invitations_visible_to(scope=request.scope))
-    rows = [presenters.invitation_row(i) for i in page.object_list]
+    rows = [presenters.invitation_table_row(presenters.invitation_row(i)) for i in page.object_list]
     crumbs = [("People", reverse("academy:people")), ("Invitations", "")]
-    return render(request, "academy/invitations.html", {"page": page, "rows": rows, "crumbs": crumbs})
+    context = {"page": page, "head": presenters.INVITATIONS_HEAD, "rows": rows, "crumbs": crumbs}
+    return render(request, "academy/invitations.html", context)
 
 
 def _invitation_action(
@@ -227,7 +214,7 @@ def _membership_page(
     dates_form.helper.form_action = reverse("academy:membership_dates", args=[membership.pk])
     context = {
         "membership": membership,
-        "tag": presenters.membership_tag(membership),
+        "summary": presenters.membership_summary(membership),
         "form": form,
         "dates_form": dates_form,
         "page_errors": form.errors or dates_form.errors,
@@ -365,7 +352,8 @@ def _invitation_refused(request: HttpRequest, error: ValidationError) -> HttpRes
 @require_GET
 def notifications(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.notifications_visible_to(user=request.user))
-    return render(request, "academy/notifications.html", {"page": page})
+    items = [(n, presenters.notification_tag(n)) for n in page.object_list]
+    return render(request, "academy/notifications.html", {"page": page, "items": items})
 
 
 @require_POST
@@ -398,20 +386,19 @@ def notifications_read_all(request: AcademyRequest) -> HttpResponse:
 @roles_required(Role.ACADEMY_ADMIN)
 def audit_log(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.audit_entries_visible_to(scope=request.scope))
-    rows = [presenters.audit_row(entry) for entry in page.object_list]
-    return render(request, "academy/audit_log.html", {"page": page, "rows": rows})
+    rows = [presenters.audit_table_row(presenters.audit_row(entry)) for entry in page.object_list]
+    return render(
+        request, "academy/audit_log.html", {"page": page, "head": presenters.AUDIT_HEAD, "rows": rows}
+    )
 
 
 @require_GET
 def frameworks(request: AcademyRequest) -> HttpResponse:
-    return render(
-        request,
-        "academy/frameworks.html",
-        {
-            "frameworks": selectors.frameworks_visible_to(user=request.user),
-            "can_publish": can_publish_reference_data(request.user),
-        },
-    )
+    context = {
+        "frameworks": selectors.frameworks_visible_to(user=request.user),
+        "can_publish": can_publish_reference_data(request.user),
+    }
+    return render(request, "academy/frameworks.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -441,7 +428,12 @@ def framework_import(request: AcademyRequest) -> HttpResponse:
         else:
             messages.success(request, f"Imported {created} with {form.parsed.count} elements.")
             return redirect("academy:framework_version", created.framework.slug, created.slug)
-    return render(request, "academy/framework_import.html", {"form": form})
+    context = {
+        "form": form,
+        "example_head": presenters.FRAMEWORK_CSV_EXAMPLE_HEAD,
+        "example_rows": presenters.FRAMEWORK_CSV_EXAMPLE_ROWS,
+    }
+    return render(request, "academy/framework_import.html", context)
 
 
 @require_GET
@@ -451,11 +443,15 @@ def framework_version(request: AcademyRequest, framework_slug: str, version_slug
         framework_slug=framework_slug,
         version_slug=version_slug,
     )
-    return render(
-        request,
-        "academy/framework_version.html",
-        {"version": version, "elements": selectors.element_tree(version=version)},
-    )
+    can_import = can_publish_reference_data(request.user)
+    context = {
+        "version": version,
+        "tag": presenters.framework_version_tag(version),
+        "summary": presenters.framework_version_summary(version, show_notes=can_import),
+        "elements": selectors.element_tree(version=version),
+        "can_import": can_import,
+    }
+    return render(request, "academy/framework_version.html", context)
 
 
 # --- Public pages ---------------------------------------------------------------------------------

@@ -129,6 +129,14 @@ RULES: dict[str, Rule] = {
     "academy:audit_log": Rule(
         static("academy:audit_log"), expect={**_all(403, SIGNED_IN), "academy_admin": 200}
     ),
+    "academy:organisations": Rule(
+        static("academy:organisations"), expect={**_all(403, SIGNED_IN), "academy_admin": 200}
+    ),
+    # The partnership's academy admin looks after its member council; every other role is refused.
+    "academy:organisation_settings": Rule(
+        lambda w, p: reverse("academy:organisation_settings", args=[w.orgs.home.slug]),
+        expect={**_all(403, SIGNED_IN), "academy_admin": 200},
+    ),
     "academy:frameworks": Rule(static("academy:frameworks")),
     # Framework versions are shared by every organisation: only a reference data publisher (a
     # deployment-wide permission, not a role) may import one — no persona is one, not even the

@@ -104,6 +104,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only the built output: the sources beside it in static/src/ (SCSS, build script) are never served.
 STATICFILES_DIRS = [BASE_DIR / "static" / "dist"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -185,6 +186,10 @@ INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
 # many emails per invitation, and not again within this many minutes of the last one.
 INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
 INVITATION_RESEND_MINUTES = env.int("INVITATION_RESEND_MINUTES", default=10)
+# Defaults for the thresholds each organisation may set for itself (Organisation settings page).
+EVIDENCE_WAITING_DAYS = env.int("EVIDENCE_WAITING_DAYS", default=14)
+# Navigation badges (counts registered by apps) are cached per person this long.
+NAV_COUNT_CACHE_SECONDS = 60
 # MFA is required for assessors, PSWs, academy admins and moderators. Only a local demo may
 # relax it, and every page then says so.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
