@@ -118,9 +118,10 @@ def test_frameworks_list(client: Any, busy_academy: Orgs, nqsw: Any, django_asse
 def test_framework_version(
     client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any
 ) -> None:
-    # + the version with its framework, + its elements (one query for the whole tree)
+    # + the version with its framework, + its elements (one query for the whole tree),
+    # + the person's own and group permissions (may they publish a corrected version?)
     url = reverse("academy:framework_version", args=["swe-professional-standards", "2019"])
-    response = _get(client, nqsw, url, django_assert_num_queries, BASE + 2)
+    response = _get(client, nqsw, url, django_assert_num_queries, BASE + 4)
     assert b"6.1" in response.content
 
 
