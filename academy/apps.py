@@ -8,3 +8,6 @@ class AcademyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
+        from .outbox.emails import register_core_kinds
+
+        register_core_kinds()

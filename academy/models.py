@@ -350,3 +350,8 @@ class FrameworkElement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+
+# The outbox's model lives with the rest of the outbox (academy/outbox/); importing it here
+# registers it with the app.
+from .outbox.models import OutboxMessage  # noqa: E402, F401  (re-exported)

@@ -10,11 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from .audit import audit_log
@@ -25,9 +22,11 @@ from .models import (
     Membership,
     Notification,
     Organisation,
+    OutboxMessage,
     Team,
     User,
 )
+from .outbox.services import outbox_enqueue
 from .roles import STAFF_ROLES, Role, grantable_roles
 from .selectors import roles_held_over, unread_count_cache_key
 
@@ -75,31 +74,61 @@ def team_create(*, actor: User, organisation: Organisation, name: str, service_a
 
 @dataclass(frozen=True)
 class IssuedInvitation:
+    """An invitation and the email queued for it. The link is not here: it is minted when the
+    outbox sends the email (`invitation_token_mint`), so no token waits anywhere in clear."""
+
+    invitation: Invitation
+    email: OutboxMessage
+
+
+@dataclass(frozen=True)
+class MintedLink:
     invitation: Invitation
     token: str
 
 
-def _issue_token(invitation: Invitation) -> str:
+def _renew_expiry(invitation: Invitation) -> None:
+    """A new expiry, and an unusable token hash until the email is sent: no link works until
+    the outbox mints one, and an older link stops working now."""
+    invitation.token_hash = _hash_token(secrets.token_urlsafe(32))
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+
+
+def _queue_invitation_email(*, invitation: Invitation) -> OutboxMessage:
+    """Queue the invitation email in the outbox, in the caller's transaction; the caller saves
+    the invitation. Each send has its own number, and only the latest one is sent."""
+    invitation.send_count += 1
+    return outbox_enqueue(
+        kind="invitation",
+        to_email=invitation.email,
+        dedupe_key=f"invitation:{invitation.pk}:{invitation.send_count}",
+        organisation=invitation.organisation,
+        about=invitation,
+        context={"send_number": invitation.send_count},
+    )
+
+
+@transaction.atomic
+def invitation_token_mint(*, invitation_id: str, send_number: int) -> MintedLink:
+    """Issue a fresh link for a pending invitation as its email is built (called by the
+    outbox). Only the token's hash is stored; any earlier link stops working. Refused when the
+    invitation is no longer pending or a later send replaced this one."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "invited_by", "team")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError("The invitation no longer exists.")
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(f"The invitation is {invitation.status.label.lower()}.")
+    if send_number != invitation.send_count:
+        raise ValidationError("A later email for this invitation replaced this one.")
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _hash_token(token)
-    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
-    return token
-
-
-def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
-    link = settings.SITE_URL.rstrip("/") + reverse("academy:invitation_accept", args=[token])
-    context = {
-        "invitation": invitation,
-        "link": link,
-        "academy_name": settings.ACADEMY_NAME,
-        "expires_on": timezone.localtime(invitation.expires_at),
-    }
-    subject = f"{settings.ACADEMY_NAME}: you are invited to join {invitation.organisation.name}"
-    body = render_to_string("academy/email/invitation.txt", context)
-    # Sent after commit: a rolled-back invitation never reaches anyone's inbox.
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]))
-    invitation.sent_at = timezone.now()
-    invitation.send_count += 1
+    invitation.save(update_fields=["token_hash", "updated_at"])
+    return MintedLink(invitation=invitation, token=token)
 
 
 @transaction.atomic
@@ -145,8 +174,8 @@ def invitation_create(
         team=team,
         invited_by=actor,
     )
-    token = _issue_token(invitation)
-    _send_invitation_email(invitation=invitation, token=token)
+    _renew_expiry(invitation)
+    email_message = _queue_invitation_email(invitation=invitation)
     invitation.full_clean()
     invitation.save()
     audit_log(
@@ -156,7 +185,7 @@ def invitation_create(
         organisation=organisation,
         after={"email": email, "role": role},
     )
-    return IssuedInvitation(invitation=invitation, token=token)
+    return IssuedInvitation(invitation=invitation, email=email_message)
 
 
 def _require_pending(invitation: Invitation) -> None:
@@ -170,8 +199,8 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> IssuedInvitatio
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _require_can_grant(actor=actor, organisation=invitation.organisation, role=invitation.role)
     _require_pending(invitation)
-    token = _issue_token(invitation)
-    _send_invitation_email(invitation=invitation, token=token)
+    _renew_expiry(invitation)
+    email_message = _queue_invitation_email(invitation=invitation)
     invitation.save()
     audit_log(
         actor=actor,
@@ -180,7 +209,7 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> IssuedInvitatio
         organisation=invitation.organisation,
         after={"expires_at": invitation.expires_at.isoformat()},
     )
-    return IssuedInvitation(invitation=invitation, token=token)
+    return IssuedInvitation(invitation=invitation, email=email_message)
 
 
 @transaction.atomic
@@ -359,50 +388,15 @@ def notification_send(
     key = unread_count_cache_key(recipient.pk)
     transaction.on_commit(lambda: cache.delete(key))
     if email:
-        from .tasks import notification_email
-
-        transaction.on_commit(lambda: notification_email.delay(str(notification.pk)))
-    return notification
-
-
-def _still_relevant(notification_id: str) -> bool:
-    notification = Notification.objects.get(pk=notification_id)
-    return (
-        notification.organisation_id is None
-        or Membership.objects.filter(
-            user_id=notification.recipient_id, organisation_id=notification.organisation_id, is_active=True
-        ).exists()
-    )
-
-
-def notification_email_deliver(*, notification_id: str) -> bool:
-    """Email one notification. A conditional UPDATE claims it first, so a task delivered twice
-    (a rerun, a second worker) sends it once; a failed send releases the claim for a retry.
-    Returns True when this call sent the email."""
-    claimed = Notification.objects.filter(
-        pk=notification_id, send_email=True, emailed_at__isnull=True
-    ).update(emailed_at=timezone.now())
-    if claimed and not _still_relevant(notification_id):
-        return False  # about an organisation the person has left: stays unsent
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = settings.SITE_URL.rstrip("/") + (notification.url or reverse("academy:notifications"))
-    body = render_to_string(
-        "academy/email/notification.txt",
-        {"notification": notification, "link": link, "academy_name": settings.ACADEMY_NAME},
-    )
-    try:
-        send_mail(
-            f"{settings.ACADEMY_NAME}: {notification.title}",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.recipient.email],
+        outbox_enqueue(
+            kind="notification",
+            to_email=recipient.email,
+            dedupe_key=f"notification:{notification.pk}",
+            recipient=recipient,
+            organisation=organisation,
+            about=notification,
         )
-    except Exception:
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        raise
-    return True
+    return notification
 
 
 def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]) -> int:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/<uuid:pk>/read/", views.notification_read, name="notification_read"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("outbox/", include("academy.outbox.urls")),
     path("frameworks/", views.frameworks, name="frameworks"),
     path("frameworks/import/", views.framework_import, name="framework_import"),
     path(

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -72,3 +74,11 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Reminder {n}")
     body = "Something needs your attention."
+
+
+def token_from_email(message: Any) -> str:
+    """The invitation token in a captured invitation email (`django.core.mail.outbox`): the
+    only place a token exists, since the outbox mints it as the email is built."""
+    match = re.search(r"/invitations/([\w-]+)/", str(message.body))
+    assert match, message.body
+    return match.group(1)
