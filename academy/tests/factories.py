@@ -79,6 +79,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 def token_from_email(message: Any) -> str:
     """The invitation token in a captured invitation email (`django.core.mail.outbox`): the
     only place a token exists, since the outbox mints it as the email is built."""
-    match = re.search(r"/invitations/([\w-]+)/", str(message.body))
-    assert match, message.body
+    body = str(getattr(message, "body", message))
+    match = re.search(r"/invitations/([\w-]+)/", body)
+    assert match, body
     return match.group(1)
