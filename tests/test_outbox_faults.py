@@ -99,7 +99,13 @@ def worker_process(*, smtp_port: int, log: Path) -> Iterator[subprocess.Popen[by
         "OUTBOX_SMTP_CAPTURE_PORT": str(smtp_port),
     }
     command = [sys.executable, "-m", "celery", "-A", "academy", "worker", "--pool=solo", "--loglevel=INFO"]
-    command += ["--without-mingle", "--without-gossip", "--without-heartbeat", "--hostname", f"fault-{log.stem}@%h"]
+    command += [
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "--hostname",
+        f"fault-{log.stem}@%h",
+    ]
     with log.open("ab") as output:
         process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from academy.celery import app
 from academy.models import Notification, OutboxMessage
-from academy.services import notification_send
 from academy.outbox.tasks import outbox_send
+from academy.services import notification_send
 from academy.tests.factories import UserFactory
 
 

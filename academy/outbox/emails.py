@@ -23,7 +23,9 @@ def _site_link(path: str) -> str:
 
 
 def build_notification_email(message: OutboxMessage) -> Email:
-    notification = Notification.objects.select_related("recipient").filter(pk=message.object_id).first()
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=message.object_id or None).first()
+    )
     if notification is None:
         raise DoNotSend("The notification no longer exists.")
     if (

@@ -372,7 +372,11 @@ def _require_operator(*, actor: User, message: OutboxMessage) -> None:
 @transaction.atomic
 def outbox_message_retry(*, actor: User, message: OutboxMessage) -> OutboxMessage:
     """Give a failed email a fresh set of attempts, due now."""
-    message = OutboxMessage.objects.select_for_update().select_related("organisation").get(pk=message.pk)
+    message = (
+        OutboxMessage.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=message.pk)
+    )
     _require_operator(actor=actor, message=message)
     if message.status != Status.FAILED:
         raise ValidationError("Only an email that failed can be sent again.")

@@ -467,7 +467,9 @@ class TestInvitationAuthority:
         Invitation.objects.filter(pk=first.invitation.pk).update(expires_at=timezone.now())
         mail.outbox.clear()
         with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends after commit
-            services.invitation_create(actor=psw, organisation=orgs.home, email="y@example.test", role=Role.NQSW)
+            services.invitation_create(
+                actor=psw, organisation=orgs.home, email="y@example.test", role=Role.NQSW
+            )
         user = UserFactory(email="y@example.test")
         services.invitation_accept(token=token_from_email(mail.outbox[-1]), user=user)
         assert Invitation.objects.get(pk=first.invitation.pk).revoked_at is not None
