@@ -8,9 +8,9 @@ How a message travels (docs/adr/0005-outbox.md):
    that nobody holds are locked with `SELECT ... FOR UPDATE SKIP LOCKED` and given a lease
    (`claimed_until`) and a claim token. A second worker, or the same sweep run twice, skips
    them.
-3. Each claimed row is confirmed (a conditional UPDATE that renews the lease only while the
-   claim token is still ours), built by its kind's builder, sent, then marked sent in one
-   UPDATE guarded by the same token.
+3. Each claimed row is built by its kind's builder, sent, then marked sent in one UPDATE
+   guarded by the claim token. In a batch slow enough to use half its lease, each row's lease
+   is first renewed by a conditional UPDATE that succeeds only while the token is still ours.
 4. A failure records the error and makes the row due again after an exponential backoff; after
    `OUTBOX_MAX_ATTEMPTS` attempts it is "failed" and waits on the operator page.
 
@@ -143,6 +143,7 @@ class Delivery:
 class _Claim:
     token: uuid.UUID
     ids: list[uuid.UUID]
+    at: datetime
 
 
 def _lease() -> timedelta:
@@ -173,7 +174,7 @@ def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
             .values_list("pk", "claimed_until", "attempts")[:batch_size]
         )
         if not rows:
-            return _Claim(token, [])
+            return _Claim(token, [], now)
         for pk, claimed_until, attempts in rows:
             if claimed_until is not None:
                 # The last sender took this row and never reported back: it died before
@@ -190,7 +191,7 @@ def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
         OutboxMessage.objects.filter(pk__in=claimed).update(
             claimed_until=now + _lease(), claim_token=token, attempts=F("attempts") + 1, updated_at=now
         )
-    return _Claim(token, claimed)
+    return _Claim(token, claimed, now)
 
 
 def outbox_sweep(*, batch_size: int = 50, time_budget: float | None = None) -> Delivery:
@@ -229,7 +230,7 @@ def _deliver(claim: _Claim, delivery: Delivery) -> bool:
     failures_in_a_row = 0
     try:
         for index, message in enumerate(messages):
-            outcome = _deliver_one(message, claim.token, connection, delivery)
+            outcome = _deliver_one(message, claim, connection, delivery)
             failures_in_a_row = failures_in_a_row + 1 if outcome == "failed" else 0
             if failures_in_a_row >= settings.OUTBOX_FAILURES_BEFORE_PAUSE:
                 rest = [m.pk for m in messages[index + 1 :]]
@@ -245,11 +246,13 @@ def _deliver(claim: _Claim, delivery: Delivery) -> bool:
     return False
 
 
-def _deliver_one(message: OutboxMessage, token: uuid.UUID, connection: Any, delivery: Delivery) -> str:
-    mine = OutboxMessage.objects.filter(pk=message.pk, claim_token=token, status=Status.PENDING)
-    # Renew the lease for this one message, and make sure it is still ours: a sweep slower
-    # than the lease may have lost it to another sender, who then sends it instead.
-    if not mine.update(claimed_until=timezone.now() + _lease()):
+def _deliver_one(message: OutboxMessage, claim: _Claim, connection: Any, delivery: Delivery) -> str:
+    mine = OutboxMessage.objects.filter(pk=message.pk, claim_token=claim.token, status=Status.PENDING)
+    # Nobody else can take a row before its lease runs out. Once half of it has gone (a slow
+    # batch), renew it for this message — and make sure it is still ours: a sender slower
+    # than the whole lease has lost it to another, who sends it instead. The margin of half a
+    # lease also covers clocks that differ between workers.
+    if timezone.now() - claim.at > _lease() / 2 and not mine.update(claimed_until=timezone.now() + _lease()):
         logger.warning(
             "Outbox: lost the lease on %s before sending; leaving it to its new holder.", message.pk
         )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from academy import services
 from academy.models import AuditEntry, Invitation, Membership, Notification, OutboxMessage
 from academy.outbox import registry
-from academy.outbox.services import _claim, outbox_enqueue, outbox_message_retry, outbox_sweep
+from academy.outbox.services import _claim, outbox_deliver, outbox_enqueue, outbox_message_retry, outbox_sweep
 from academy.outbox.tasks import outbox_send
 from academy.outbox.tasks import outbox_sweep as outbox_sweep_task
 from academy.roles import Role
@@ -214,22 +214,54 @@ def test_a_held_row_is_not_sent_again_until_its_lease_runs_out(caplog: Any) -> N
 
 
 def test_a_sender_that_lost_its_lease_does_not_send() -> None:
-    from academy.outbox.services import Delivery, _deliver
+    from django.core.mail import get_connection
+
+    from academy.outbox.services import Delivery, _deliver_one
 
     message = email_notification()
     stale = _claim(batch_size=10)  # a sender takes it and stalls for longer than the lease
+    loaded = OutboxMessage.objects.get(pk=message.pk)
     with time_machine.travel(timezone.now() + timedelta(seconds=301)):
         current = _claim(batch_size=10)  # another sender takes over
-    late = Delivery()
-    _deliver(stale, late)  # the first sender wakes up
-    assert late.sent == 0
-    assert mail.outbox == []
-    on_time = Delivery()
-    _deliver(current, on_time)
-    assert on_time.sent == 1
+        late = Delivery()
+        assert _deliver_one(loaded, stale, get_connection(), late) == "lost"  # the first wakes up
+        assert mail.outbox == []
+        assert outbox_deliver(message_ids=[message.pk]).claimed == 0  # held by the new sender
+        on_time = Delivery()
+        assert _deliver_one(loaded, current, get_connection(), on_time) == "sent"
     assert len(mail.outbox) == 1
     message.refresh_from_db()
     assert message.status == Status.SENT
+
+
+def test_a_slow_batch_renews_each_lease_before_sending() -> None:
+    seen: dict[str, Any] = {}
+
+    def build(message: OutboxMessage) -> registry.Email:
+        # What any other sender would see in the table while this one is building.
+        seen["claimed_until"] = OutboxMessage.objects.get(pk=message.pk).claimed_until
+        return registry.Email(subject="Observed", text="Body")
+
+    registry.register_email_kind(name="test_observer", build=build)
+    try:
+        fast = outbox_enqueue(kind="test_observer", to_email="a@example.test", dedupe_key="fast")
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            claim = _claim(batch_size=10)
+            from academy.outbox.services import Delivery, _deliver
+
+            _deliver(claim, Delivery())
+            assert seen["claimed_until"] == claim.at + timedelta(seconds=300)  # no renewal needed
+
+            slow = outbox_enqueue(kind="test_observer", to_email="b@example.test", dedupe_key="slow")
+            claim = _claim(batch_size=10)
+            assert claim.ids == [slow.pk]
+            clock.shift(timedelta(seconds=200))  # two thirds of the lease gone before its turn
+            _deliver(claim, Delivery())
+            assert seen["claimed_until"] == timezone.now() + timedelta(seconds=300)
+    finally:
+        registry._kinds.pop("test_observer")
+    assert OutboxMessage.objects.get(pk=fast.pk).status == Status.SENT
+    assert len(mail.outbox) == 2
 
 
 # --- Failures and backoff -----------------------------------------------------------------------
