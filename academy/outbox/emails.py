@@ -24,7 +24,9 @@ def _site_link(path: str) -> str:
 
 def build_notification_email(message: OutboxMessage) -> Email:
     notification = (
-        Notification.objects.select_related("recipient").filter(pk=message.object_id or None).first()
+        Notification.objects.select_related("recipient").filter(pk=message.object_id).first()
+        if message.object_id
+        else None
     )
     if notification is None:
         raise DoNotSend("The notification no longer exists.")

@@ -348,7 +348,7 @@ def test_an_invitation_link_exists_only_in_the_email(psw: Any, orgs: Orgs) -> No
     assert invitation.sent_at is not None
     message.refresh_from_db()
     assert token not in str(message.context) + message.email_subject + message.last_error
-    assert f"http://testserver/invitations/{token}/" in str(sent.alternatives[0][0])  # type: ignore[attr-defined]
+    assert f"http://testserver/invitations/{token}/" in str(sent.alternatives[0][0])  # type: ignore[union-attr]
 
 
 def test_a_resend_before_the_first_email_left_sends_only_the_new_one(psw: Any, orgs: Orgs) -> None:
@@ -458,3 +458,11 @@ def test_an_academy_admin_elsewhere_cannot_retry(orgs: Orgs, failed: OutboxMessa
 def test_a_superuser_may_retry_any_row(failed: OutboxMessage) -> None:
     superuser = UserFactory(is_superuser=True, is_staff=True)
     assert outbox_message_retry(actor=superuser, message=failed).status == Status.PENDING
+
+
+def test_a_lease_shorter_than_a_task_may_run_fails_the_system_check(settings: Any) -> None:
+    from academy.outbox.checks import outbox_lease_outlasts_a_task
+
+    assert outbox_lease_outlasts_a_task(None) == []
+    settings.OUTBOX_LEASE_SECONDS = settings.CELERY_TASK_TIME_LIMIT
+    assert [error.id for error in outbox_lease_outlasts_a_task(None)] == ["academy.E101"]
