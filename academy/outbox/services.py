@@ -22,7 +22,7 @@ import contextlib
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -125,7 +125,6 @@ class Delivery:
     released: int = 0
     lost: int = 0
     claimed: int = 0
-    errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -197,14 +196,14 @@ def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
 def outbox_sweep(*, batch_size: int = 50, time_budget: float | None = None) -> Delivery:
     """Send every due message, a batch at a time, until none is left, the time budget (in
     seconds) is spent, or the mail server looks down. Safe to run in several workers at once."""
-    started = time.monotonic()
+    deadline = time.monotonic() + time_budget if time_budget is not None else None
     delivery = Delivery()
     while True:
         claim = _claim(batch_size=batch_size)
         if not claim.ids:
             break
-        server_down = _deliver(claim, delivery)
-        if server_down or (time_budget is not None and time.monotonic() - started > time_budget):
+        stopped = _deliver(claim, delivery, deadline=deadline)
+        if stopped or (deadline is not None and time.monotonic() > deadline):
             break
     return delivery
 
@@ -219,9 +218,10 @@ def outbox_deliver(*, message_ids: list[uuid.UUID]) -> Delivery:
     return delivery
 
 
-def _deliver(claim: _Claim, delivery: Delivery) -> bool:
-    """Send each claimed row over one mail connection. Returns True when several sends in a
-    row failed (the server is probably down): the rows not yet tried are released untouched."""
+def _deliver(claim: _Claim, delivery: Delivery, *, deadline: float | None = None) -> bool:
+    """Send each claimed row over one mail connection. Stops early, releasing the rows not yet
+    tried without counting an attempt, when several sends in a row failed (the server is
+    probably down) or the deadline (a `time.monotonic()` value) has passed; returns True then."""
     delivery.claimed += len(claim.ids)
     messages = list(
         OutboxMessage.objects.filter(pk__in=claim.ids, claim_token=claim.token).order_by("due_at")
@@ -232,14 +232,19 @@ def _deliver(claim: _Claim, delivery: Delivery) -> bool:
         for index, message in enumerate(messages):
             outcome = _deliver_one(message, claim, connection, delivery)
             failures_in_a_row = failures_in_a_row + 1 if outcome == "failed" else 0
-            if failures_in_a_row >= settings.OUTBOX_FAILURES_BEFORE_PAUSE:
-                rest = [m.pk for m in messages[index + 1 :]]
-                delivery.released += OutboxMessage.objects.filter(
-                    pk__in=rest, claim_token=claim.token
-                ).update(claimed_until=None, claim_token=None, attempts=F("attempts") - 1)
-                logger.warning(
-                    "Outbox: %s sends failed in a row; pausing until the next sweep.", failures_in_a_row
+            server_down = failures_in_a_row >= settings.OUTBOX_FAILURES_BEFORE_PAUSE
+            out_of_time = deadline is not None and time.monotonic() > deadline
+            if server_down or out_of_time:
+                untried = OutboxMessage.objects.filter(
+                    pk__in=[m.pk for m in messages[index + 1 :]], claim_token=claim.token
                 )
+                delivery.released += untried.update(
+                    claimed_until=None, claim_token=None, attempts=F("attempts") - 1
+                )
+                if server_down:
+                    logger.warning(
+                        "Outbox: %s sends failed in a row; pausing until the next sweep.", failures_in_a_row
+                    )
                 return True
     finally:
         _close_quietly(connection)
@@ -349,7 +354,6 @@ def _record_failure(
             text,
             changes["due_at"].isoformat(),
         )
-    delivery.errors.append(text)
     mine.update(**changes)
     return outcome
 

@@ -466,3 +466,12 @@ def test_a_lease_shorter_than_a_task_may_run_fails_the_system_check(settings: An
     assert outbox_lease_outlasts_a_task(None) == []
     settings.OUTBOX_LEASE_SECONDS = settings.CELERY_TASK_TIME_LIMIT
     assert [error.id for error in outbox_lease_outlasts_a_task(None)] == ["academy.E101"]
+
+
+def test_a_sweep_out_of_time_hands_back_what_it_has_not_tried() -> None:
+    for _ in range(3):
+        email_notification()
+    delivery = outbox_sweep(time_budget=-1)  # already past its deadline after the first send
+    assert (delivery.sent, delivery.released) == (1, 2)
+    assert sorted(OutboxMessage.objects.values_list("attempts", flat=True)) == [0, 0, 1]
+    assert outbox_sweep().sent == 2
