@@ -368,3 +368,4 @@ class FrameworkElement(TimeStampedModel):
 
 # Models that live with their part of the core, imported here so Django registers them.
 from .files.models import StoredFile  # noqa: E402, F401
+from .outbox.models import OutboxMessage  # noqa: E402, F401

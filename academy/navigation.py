@@ -113,3 +113,4 @@ register_nav(label="Teams", url_name="academy:teams", order=85, roles={Role.PSW,
 register_nav(label="Frameworks", url_name="academy:frameworks", order=90)
 register_nav(label="Organisations", url_name="academy:organisations", order=95, roles={Role.ACADEMY_ADMIN})
 register_nav(label="Audit log", url_name="academy:audit_log", order=100, roles={Role.ACADEMY_ADMIN})
+register_nav(label="Email outbox", url_name="academy:outbox", order=105, roles={Role.ACADEMY_ADMIN})

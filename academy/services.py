@@ -10,11 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from .audit import audit_log
@@ -25,9 +22,11 @@ from .models import (
     Membership,
     Notification,
     Organisation,
+    OutboxMessage,
     Team,
     User,
 )
+from .outbox.services import outbox_enqueue
 from .reference_data import require_reference_data_publisher
 from .roles import STAFF_ROLES, Role, grantable_roles
 from .selectors import roles_held_over, unread_count_cache_key, user_holds_email, users_with_email
@@ -76,31 +75,66 @@ def team_create(*, actor: User, organisation: Organisation, name: str, service_a
 
 @dataclass(frozen=True)
 class IssuedInvitation:
+    """An invitation and the email queued for it. The link is not here: it is minted when the
+    outbox sends the email (`invitation_token_mint`), so no token waits anywhere in clear."""
+
+    invitation: Invitation
+    email: OutboxMessage
+
+
+@dataclass(frozen=True)
+class MintedLink:
     invitation: Invitation
     token: str
 
 
-def _issue_token(invitation: Invitation) -> str:
+def _renew_expiry(invitation: Invitation) -> None:
+    """A new expiry, and an unusable token hash until the email is sent: no link works until
+    the outbox mints one, and an older link stops working now."""
+    invitation.token_hash = _hash_token(secrets.token_urlsafe(32))
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+
+
+def _invitation_dedupe_key(invitation: Invitation) -> str:
+    """The outbox key of the invitation's latest send."""
+    return f"invitation:{invitation.pk}:{invitation.send_count}"
+
+
+def _queue_invitation_email(*, invitation: Invitation) -> OutboxMessage:
+    """Queue the invitation email in the outbox, in the caller's transaction; the caller saves
+    the invitation. Each send has its own number, and only the latest one is sent."""
+    invitation.send_count += 1
+    return outbox_enqueue(
+        kind="invitation",
+        to_email=invitation.email,
+        dedupe_key=_invitation_dedupe_key(invitation),
+        organisation=invitation.organisation,
+        about=invitation,
+        context={"send_number": invitation.send_count},
+    )
+
+
+@transaction.atomic
+def invitation_token_mint(*, invitation_id: str, send_number: int) -> MintedLink:
+    """Issue a fresh link for a pending invitation as its email is built (called by the
+    outbox). Only the token's hash is stored; any earlier link stops working. Refused when the
+    invitation is no longer pending or a later send replaced this one."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "invited_by", "team")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError("The invitation no longer exists.")
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(f"The invitation is {invitation.status.label.lower()}.")
+    if send_number != invitation.send_count:
+        raise ValidationError("A later email for this invitation replaced this one.")
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _hash_token(token)
-    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
-    return token
-
-
-def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
-    link = settings.SITE_URL.rstrip("/") + reverse("academy:invitation_accept", args=[token])
-    context = {
-        "invitation": invitation,
-        "link": link,
-        "academy_name": settings.ACADEMY_NAME,
-        "expires_on": timezone.localtime(invitation.expires_at),
-    }
-    subject = f"{settings.ACADEMY_NAME}: you are invited to join {invitation.organisation.name}"
-    body = render_to_string("academy/email/invitation.txt", context)
-    # Sent after commit: a rolled-back invitation never reaches anyone's inbox.
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]))
-    invitation.sent_at = timezone.now()
-    invitation.send_count += 1
+    invitation.save(update_fields=["token_hash", "updated_at"])
+    return MintedLink(invitation=invitation, token=token)
 
 
 @transaction.atomic
@@ -148,8 +182,8 @@ def invitation_create(
         team=team,
         invited_by=actor,
     )
-    token = _issue_token(invitation)
-    _send_invitation_email(invitation=invitation, token=token)
+    _renew_expiry(invitation)
+    email_message = _queue_invitation_email(invitation=invitation)
     invitation.full_clean()
     invitation.save()
     audit_log(
@@ -159,7 +193,7 @@ def invitation_create(
         organisation=organisation,
         after={"email": email, "role": role},
     )
-    return IssuedInvitation(invitation=invitation, token=token)
+    return IssuedInvitation(invitation=invitation, email=email_message)
 
 
 def _require_pending(invitation: Invitation) -> None:
@@ -178,8 +212,16 @@ def _require_resend_allowed(invitation: Invitation) -> None:
             "send a new one."
         )
     wait = timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
-    if invitation.sent_at is not None and invitation.sent_at + wait > timezone.now():
-        again = f"{timezone.localtime(invitation.sent_at + wait):%-I:%M%p}".lower()
+    # The last send counts from when it was queued: a slow mail server must not let a second
+    # press through before the first email has even left.
+    queued = (
+        OutboxMessage.objects.filter(dedupe_key=_invitation_dedupe_key(invitation))
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    last = max((t for t in (invitation.sent_at, queued) if t is not None), default=None)
+    if last is not None and last + wait > timezone.now():
+        again = f"{timezone.localtime(last + wait):%-I:%M%p}".lower()
         raise ValidationError(
             f"This invitation was sent less than {settings.INVITATION_RESEND_MINUTES} minutes ago. "
             "Emails can take a few minutes to arrive: ask them to look in their junk or spam "
@@ -194,8 +236,8 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> IssuedInvitatio
     _require_can_grant(actor=actor, organisation=invitation.organisation, role=invitation.role)
     _require_pending(invitation)
     _require_resend_allowed(invitation)
-    token = _issue_token(invitation)
-    _send_invitation_email(invitation=invitation, token=token)
+    _renew_expiry(invitation)
+    email_message = _queue_invitation_email(invitation=invitation)
     invitation.save()
     audit_log(
         actor=actor,
@@ -204,7 +246,7 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> IssuedInvitatio
         organisation=invitation.organisation,
         after={"expires_at": invitation.expires_at.isoformat()},
     )
-    return IssuedInvitation(invitation=invitation, token=token)
+    return IssuedInvitation(invitation=invitation, email=email_message)
 
 
 @transaction.atomic
@@ -416,50 +458,15 @@ def notification_send(
     key = unread_count_cache_key(recipient.pk)
     transaction.on_commit(lambda: cache.delete(key))
     if email:
-        from .tasks import notification_email
-
-        transaction.on_commit(lambda: notification_email.delay(str(notification.pk)))
-    return notification
-
-
-def _still_relevant(notification_id: str) -> bool:
-    notification = Notification.objects.get(pk=notification_id)
-    return (
-        notification.organisation_id is None
-        or Membership.objects.filter(
-            user_id=notification.recipient_id, organisation_id=notification.organisation_id, is_active=True
-        ).exists()
-    )
-
-
-def notification_email_deliver(*, notification_id: str) -> bool:
-    """Email one notification. A conditional UPDATE claims it first, so a task delivered twice
-    (a rerun, a second worker) sends it once; a failed send releases the claim for a retry.
-    Returns True when this call sent the email."""
-    claimed = Notification.objects.filter(
-        pk=notification_id, send_email=True, emailed_at__isnull=True
-    ).update(emailed_at=timezone.now())
-    if claimed and not _still_relevant(notification_id):
-        return False  # about an organisation the person has left: stays unsent
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = settings.SITE_URL.rstrip("/") + (notification.url or reverse("academy:notifications"))
-    body = render_to_string(
-        "academy/email/notification.txt",
-        {"notification": notification, "link": link, "academy_name": settings.ACADEMY_NAME},
-    )
-    try:
-        send_mail(
-            f"{settings.ACADEMY_NAME}: {notification.title}",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.recipient.email],
+        outbox_enqueue(
+            kind="notification",
+            to_email=recipient.email,
+            dedupe_key=f"notification:{notification.pk}",
+            recipient=recipient,
+            organisation=organisation,
+            about=notification,
         )
-    except Exception:
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        raise
-    return True
+    return notification
 
 
 def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]) -> int:

@@ -32,6 +32,7 @@ urlpatterns = [
         organisation_views.organisation_settings,
         name="organisation_settings",
     ),
+    path("outbox/", include("academy.outbox.urls")),
     path("frameworks/", views.frameworks, name="frameworks"),
     path("frameworks/import/", views.framework_import, name="framework_import"),
     path(

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from academy.models import Invitation, Membership, Notification
+from academy.models import Invitation, Membership, Notification, OutboxMessage
 from academy.roles import Role
 from academy.tests import files_support
 from academy.tests.factories import InvitationFactory, MembershipFactory, NotificationFactory, UserFactory
@@ -30,6 +31,7 @@ class World:
     target_membership: Membership
     invitation: Invitation
     notification_of: Callable[[str], Notification]
+    outbox_message: OutboxMessage
 
 
 @dataclass
@@ -129,6 +131,17 @@ RULES: dict[str, Rule] = {
     "academy:audit_log": Rule(
         static("academy:audit_log"), expect={**_all(403, SIGNED_IN), "academy_admin": 200}
     ),
+    # The email outbox: academy admins (their organisations' rows) and superusers (every row).
+    "academy:outbox": Rule(static("academy:outbox"), expect={**_all(403, SIGNED_IN), "academy_admin": 200}),
+    "academy:outbox_message": Rule(
+        lambda w, p: reverse("academy:outbox_message", args=[w.outbox_message.pk]),
+        expect={**_all(403, SIGNED_IN), "academy_admin": 200},
+    ),
+    "academy:outbox_retry": Rule(
+        lambda w, p: reverse("academy:outbox_retry", args=[w.outbox_message.pk]),
+        method="POST",
+        expect={**_all(403, SIGNED_IN), "academy_admin": 302},
+    ),
     "academy:organisations": Rule(
         static("academy:organisations"), expect={**_all(403, SIGNED_IN), "academy_admin": 200}
     ),
@@ -196,7 +209,16 @@ def world(orgs: Orgs, personas: dict[str, Any]) -> World:
             notifications[name] = NotificationFactory(recipient=personas[name])
         return notifications[name]
 
-    return World(orgs, personas, target, invitation, notification_of)
+    outbox_message = OutboxMessage.objects.create(
+        kind="notification",
+        to_email="someone@example.test",
+        organisation=orgs.home,
+        dedupe_key="url-walk",
+        status=OutboxMessage.Status.FAILED,
+        due_at=timezone.now(),
+        attempts=10,
+    )
+    return World(orgs, personas, target, invitation, notification_of, outbox_message)
 
 
 def _request(client: Any, rule: Rule, path: str, method: str) -> int:

@@ -176,6 +176,22 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Social Work Academy <academy@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may block. Without it a silent server would hold a sender forever.
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT", 30)
+
+# --- The outbox: every email is a row first, sent by a sweep (docs/adr/0007-outbox.md) ------
+# After commit: "task" queues a Celery task to send the row at once; "inline" sends it in the
+# process that committed (the tests); "off" leaves it to the sweep. The sweep (every minute)
+# is what guarantees delivery; the shortcut only saves waiting for it.
+OUTBOX_SEND_AFTER_COMMIT = "task"
+# A sender holds a claimed message this long. Longer than a task may run (CELERY_TASK_TIME_LIMIT),
+# so a live sender never loses its messages; a dead one's are sent again after it.
+OUTBOX_LEASE_SECONDS = 300
+OUTBOX_MAX_ATTEMPTS = 10
+OUTBOX_RETRY_SECONDS = 60  # the first retry; doubling after each failed attempt
+OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
+OUTBOX_FAILURES_BEFORE_PAUSE = 3  # failed sends in a row before a sweep stops (server down)
+OUTBOX_SWEEP_SECONDS = 45  # a sweep stops taking new batches after this long
 
 # --- The academy's own settings ----------------------------------------------------------------
 ACADEMY_NAME = env("ACADEMY_NAME", default="Social Work Academy")
