@@ -176,6 +176,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 
+# --- The client's address behind proxies (academy/client_ip.py) -----------------------------
+# How many proxies of our own (load balancer, nginx...) stand in front of the portal. Each adds
+# the address it saw to X-Forwarded-For; 0 ignores that header, which a client can write itself.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # the adapter asks academy.client_ip anyway
+AXES_CLIENT_IP_CALLABLE = "academy.client_ip.client_ip"
+
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
