@@ -37,6 +37,9 @@ COPY --from=assets /build/static/dist/ static/dist/
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     DJANGO_ALLOWED_HOSTS=localhost \
+    REDIS_URL=redis://localhost:6379/0 \
+    EMAIL_URL=smtp://localhost:25 \
+    SITE_URL=https://collectstatic.invalid \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 --home-dir /app academy \
