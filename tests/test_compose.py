@@ -137,3 +137,16 @@ def test_dockerfile_entry_point_runs_every_compose_process() -> None:
     assert "celery -A academy beat" in script_text
     # The image's default settings module is the one compose runs.
     assert f"DJANGO_SETTINGS_MODULE={environment(services['web'])['DJANGO_SETTINGS_MODULE']}" in text
+
+
+def test_compose_runs_settings_that_refuse_the_demo_and_says_so() -> None:
+    """The demo's accounts share a published password: the settings compose runs refuse
+    `load_demo`, and the file tells the reader so instead of suggesting it."""
+    module = environment(compose()["services"]["web"])["DJANGO_SETTINGS_MODULE"].rsplit(".", 1)[-1]
+    settings_text = (ROOT / "academy" / "settings" / f"{module}.py").read_text(encoding="utf-8")
+    comments = "\n".join(
+        line for line in COMPOSE_FILE.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+    )
+
+    assert re.search(r"^DEMO_DATA_ALLOWED = False$", settings_text, re.MULTILINE)
+    assert "load_demo` refuses to run" in comments

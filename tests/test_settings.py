@@ -133,3 +133,12 @@ def test_production_settings_pass_check_deploy() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_load_demo_refuses_under_production_settings() -> None:
+    done = run(["manage.py", "load_demo"], DJANGO_SETTINGS_MODULE="academy.settings.production")
+
+    assert done.returncode != 0
+    assert "load_demo refuses to run with these settings" in done.stderr
+    assert "academy.settings.production" in done.stderr
+    assert "Demo academy loaded" not in done.stdout

@@ -143,6 +143,8 @@ ACADEMY_NAME = env("ACADEMY_NAME", default="Social Work Academy")
 # The brand colour drives the header and links; it must keep 4.5:1 contrast with white text.
 ACADEMY_COLOUR = env("ACADEMY_COLOUR", default="#1d4f6e")
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+# `manage.py load_demo` creates people with a published password; production turns this off.
+DEMO_DATA_ALLOWED = True
 # MFA is required for assessors, PSWs, academy admins and moderators. Only a local demo may
 # relax it, and every page then says so.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)

@@ -83,3 +83,5 @@ SESSION_COOKIE_HTTPONLY = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # The demo relaxation of MFA is not available in production.
 MFA_REQUIRED_FOR_STAFF = True
+# Nor is the demo academy, whose people share a password printed in README.md.
+DEMO_DATA_ALLOWED = False
