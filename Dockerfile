@@ -48,5 +48,7 @@ RUN useradd --system --uid 1000 --home-dir /app academy \
 USER academy
 
 EXPOSE 8000
+# No HEALTHCHECK here: this one image runs web, worker and beat, which need different probes.
+# The orchestrator probes the web process at /health/live/ (see docker-compose.yml).
 ENTRYPOINT ["/app/scripts/docker-entrypoint.sh"]
 CMD ["web"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .health import views as health
 
 app_name = "academy"
 
@@ -30,5 +31,7 @@ urlpatterns = [
         name="framework_version",
     ),
     path("accessibility/", views.accessibility, name="accessibility"),
-    path("health/", views.health, name="health"),
+    path("health/", health.ready, name="health"),
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
 ]

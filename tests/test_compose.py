@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.urls import reverse
 
 from tests.settings_env import ROOT, configurable_names, names_required_by
 
@@ -150,3 +151,12 @@ def test_compose_runs_settings_that_refuse_the_demo_and_says_so() -> None:
 
     assert re.search(r"^DEMO_DATA_ALLOWED = False$", settings_text, re.MULTILINE)
     assert "load_demo` refuses to run" in comments
+
+
+def test_web_healthcheck_probes_liveness() -> None:
+    """Compose restarts an unhealthy container: its probe must be the cheap liveness URL, never
+    readiness, which fails whenever the database or a worker is down."""
+    probe = " ".join(compose()["services"]["web"]["healthcheck"]["test"])
+
+    assert f"http://127.0.0.1:8000{reverse('academy:health_live')}" in probe
+    assert reverse("academy:health_ready") not in probe

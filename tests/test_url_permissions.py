@@ -125,7 +125,10 @@ RULES: dict[str, Rule] = {
     ),
     "academy:framework_version": Rule(static("academy:framework_version", "pcf", "2018")),
     "academy:accessibility": Rule(static("academy:accessibility"), anonymous=200),
+    # Public; no worker runs here, so readiness answers 503 (academy/tests/test_health.py).
     "academy:health": Rule(static("academy:health"), default=503, anonymous=503),
+    "academy:health_ready": Rule(static("academy:health_ready"), default=503, anonymous=503),
+    "academy:health_live": Rule(static("academy:health_live"), anonymous=200),
 }
 
 # URL namespaces that belong to libraries, tested through their flows rather than here.

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "academy.health.middleware.LivenessMiddleware",  # first: the probe needs nothing below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,6 +112,10 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+
+# Bearer token that shows the whole readiness report (/health/ready/) to a monitoring system.
+# Empty: only signed-in superusers see it; everyone else gets the status word.
+HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 
 # --- Caches and sessions --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

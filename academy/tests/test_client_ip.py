@@ -22,7 +22,7 @@ ATTACKER = "198.51.100.7"
 COLLEAGUE = "203.0.113.9"
 
 
-def via_proxy(real_address: str, *, spoofed: str = "") -> dict[str, str]:
+def via_proxy(real_address: str, *, spoofed: str = "") -> dict[str, Any]:
     """What the proxy passes on for a request from `real_address` (which may have written its
     own X-Forwarded-For, `spoofed`)."""
     forwarded = f"{spoofed}, {real_address}" if spoofed else real_address
@@ -42,7 +42,7 @@ def signed_in(client: Client, address: str) -> bool:
 
 
 class TestClientAddress:
-    def request(self, **meta: str) -> Any:
+    def request(self, **meta: Any) -> Any:
         return RequestFactory().get("/", **meta)
 
     def test_without_trusted_proxies_the_header_is_ignored(self, settings: Any) -> None:
