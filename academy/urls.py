@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .health import views as health
+from .idle_timeout import views as idle_timeout
 
 app_name = "academy"
 
@@ -31,6 +32,8 @@ urlpatterns = [
         name="framework_version",
     ),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("session/extend/", idle_timeout.session_extend, name="session_extend"),
+    path("session/status/", idle_timeout.session_status, name="session_status"),
     path("health/", health.ready, name="health"),
     path("health/live/", health.live, name="health_live"),
     path("health/ready/", health.ready, name="health_ready"),

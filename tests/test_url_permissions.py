@@ -125,6 +125,9 @@ RULES: dict[str, Rule] = {
     ),
     "academy:framework_version": Rule(static("academy:framework_version", "pcf", "2018")),
     "academy:accessibility": Rule(static("academy:accessibility"), anonymous=200),
+    # The idle time-out warning's requests: any signed-in person, about their own session.
+    "academy:session_extend": Rule(static("academy:session_extend"), method="POST", default=302),
+    "academy:session_status": Rule(static("academy:session_status")),
     # Public; no worker runs here, so readiness answers 503 (academy/tests/test_health.py).
     "academy:health": Rule(static("academy:health"), default=503, anonymous=503),
     "academy:health_ready": Rule(static("academy:health_ready"), default=503, anonymous=503),
