@@ -94,20 +94,34 @@
     });
   }
 
+  // An "Important" banner (a region, as GOV.UK's are; the page may already carry an alert, such
+  // as "Successfully signed in"), whose words arrive in a polite live region once it is shown.
   function announceRestored() {
     var main = document.querySelector("main");
     if (!main) return;
     var banner = document.createElement("div");
     banner.className = "govuk-notification-banner academy-timeout__restored";
-    banner.setAttribute("role", "alert");
+    banner.setAttribute("role", "region");
     banner.setAttribute("aria-labelledby", "academy-restored-title");
-    banner.innerHTML =
-      '<div class="govuk-notification-banner__header">' +
-      '<h2 class="govuk-notification-banner__title" id="academy-restored-title">Important</h2></div>' +
-      '<div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">' +
-      "We have put back what you typed before you were signed out. Check it, then save it." +
-      "</p></div>";
+    var header = document.createElement("div");
+    header.className = "govuk-notification-banner__header";
+    var title = document.createElement("h2");
+    title.className = "govuk-notification-banner__title";
+    title.id = "academy-restored-title";
+    title.textContent = "Important";
+    header.appendChild(title);
+    var content = document.createElement("div");
+    content.className = "govuk-notification-banner__content";
+    var words = document.createElement("p");
+    words.className = "govuk-notification-banner__heading";
+    words.setAttribute("aria-live", "polite");
+    content.appendChild(words);
+    banner.appendChild(header);
+    banner.appendChild(content);
     main.insertBefore(banner, main.firstChild);
+    window.setTimeout(function () {
+      words.textContent = "We have put back what you typed before you were signed out. Check it, then save it.";
+    }, 250);
   }
 
   function restoreForms() {
