@@ -10,7 +10,11 @@
   and "Sign out". Before the page signs out it keeps the contents of its forms in the browser's
   sessionStorage (never passwords or codes) and puts them back after the person signs in."""
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
 
 # Where the time of the last request is kept in the session (seconds since the epoch).
 LAST_ACTIVITY_KEY = "academy_last_activity"
@@ -34,3 +38,10 @@ def idle_words(seconds: int | None = None) -> str:
         minutes = seconds // 60
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def start_clock(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """On sign-in (Django's `user_logged_in`), the idle clock starts: the stamp rides along with
+    the session save that signing in does anyway, so the first page pays no extra write."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = timezone.now().timestamp()

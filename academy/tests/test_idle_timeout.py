@@ -168,3 +168,8 @@ def test_signed_in_pages_carry_the_warning_and_the_sign_in_page_does_not(
     assert "academy/idle-timeout.js" in page
     signed_in.logout()
     assert 'id="academy-timeout"' not in signed_in.get(reverse("account_login")).content.decode()
+
+
+def test_signing_in_starts_the_clock(client: Client, person: User, clock: Clock) -> None:
+    client.force_login(person)
+    assert client.session[LAST_ACTIVITY_KEY] == clock.start.timestamp()
