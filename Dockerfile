@@ -37,6 +37,9 @@ COPY --from=assets /build/static/dist/ static/dist/
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     DJANGO_ALLOWED_HOSTS=localhost \
+    REDIS_URL=redis://localhost:6379/0 \
+    EMAIL_URL=smtp://localhost:25 \
+    SITE_URL=https://collectstatic.invalid \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 --home-dir /app academy \
@@ -46,5 +49,7 @@ RUN useradd --system --uid 1000 --home-dir /app academy \
 USER academy
 
 EXPOSE 8000
+# No HEALTHCHECK here: this one image runs web, worker and beat, which need different probes.
+# The orchestrator probes the web process at /health/live/ (see docker-compose.yml).
 ENTRYPOINT ["/app/scripts/docker-entrypoint.sh"]
 CMD ["web"]

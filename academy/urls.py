@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 from . import views
+from .health import views as health
+from .idle_timeout import views as idle_timeout
 from .organisations import views as organisation_views
 
 app_name = "academy"
@@ -42,5 +44,9 @@ urlpatterns = [
     ),
     path("files/", include("academy.files.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
-    path("health/", views.health, name="health"),
+    path("session/extend/", idle_timeout.session_extend, name="session_extend"),
+    path("session/status/", idle_timeout.session_status, name="session_status"),
+    path("health/", health.ready, name="health"),
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
 ]

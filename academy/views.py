@@ -1,6 +1,7 @@
 """Core pages: home, people and invitations, notifications, audit log, frameworks, and the
-public pages (invitation link, accessibility statement, health). Views stay thin: bind a form,
-call one service or selector, render or redirect. Data comes only through access selectors."""
+public pages (invitation link, accessibility statement; health lives in academy/health/). Views
+stay thin: bind a form, call one service or selector, render or redirect. Data comes only
+through access selectors."""
 
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import employment, presenters, selectors, services
-from . import health as health_checks
 from .adapters import INVITATION_SESSION_KEY
 from .forms import (
     FrameworkVersionImportForm,
@@ -461,14 +461,6 @@ def framework_version(request: AcademyRequest, framework_slug: str, version_slug
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "academy/accessibility.html")
-
-
-@login_not_required
-@never_cache
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    report = health_checks.cached_report()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

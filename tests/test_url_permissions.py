@@ -166,7 +166,13 @@ RULES: dict[str, Rule] = {
         expect={"nqsw": 200},
     ),
     "academy:accessibility": Rule(static("academy:accessibility"), anonymous=200),
+    # The idle time-out warning's requests: any signed-in person, about their own session.
+    "academy:session_extend": Rule(static("academy:session_extend"), method="POST", default=302),
+    "academy:session_status": Rule(static("academy:session_status")),
+    # Public; no worker runs here, so readiness answers 503 (academy/tests/test_health.py).
     "academy:health": Rule(static("academy:health"), default=503, anonymous=503),
+    "academy:health_ready": Rule(static("academy:health_ready"), default=503, anonymous=503),
+    "academy:health_live": Rule(static("academy:health_live"), anonymous=200),
 }
 
 # URL namespaces that belong to libraries, tested through their flows rather than here.

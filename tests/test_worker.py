@@ -1,6 +1,6 @@
-"""The core's Celery wiring against real Redis and a real worker thread: /health/ sees the
-worker, and a notification email queued on commit is delivered once through the outbox, even
-if its task runs twice."""
+"""The core's Celery wiring against real Redis and a real worker thread: the readiness report
+sees the worker, and a notification email queued on commit is delivered once through the outbox,
+even if its task runs twice."""
 
 import time
 from collections.abc import Iterator
@@ -12,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 
 from academy.celery import app
+from academy.health import record_heartbeat
 from academy.models import Notification, OutboxMessage
 from academy.outbox.tasks import outbox_send
 from academy.services import notification_send
@@ -25,18 +26,31 @@ def celery_worker(transactional_db: None) -> Iterator[Any]:
         yield worker
 
 
-def test_health_reports_database_broker_and_worker(client: Any, celery_worker: Any) -> None:
-    response = client.get(reverse("academy:health"))
+OPERATOR_TOKEN = "operator-token-for-tests"
+
+
+def operator_report(client: Any, settings: Any) -> Any:
+    settings.HEALTH_TOKEN = OPERATOR_TOKEN
+    return client.get(reverse("academy:health_ready"), HTTP_AUTHORIZATION=f"Bearer {OPERATOR_TOKEN}")
+
+
+def test_readiness_reports_database_broker_worker_and_beat(
+    client: Any, settings: Any, celery_worker: Any
+) -> None:
+    record_heartbeat()  # beat's last run; no beat process in this test
+    response = operator_report(client, settings)
     body = response.json()
     assert body["database"] == "ok"
     assert body["broker"] == "ok"
     assert body["worker"] == "ok"
     assert body["workers_responding"] >= 1
+    assert body["beat"] == "ok"
     assert response.status_code == 200
 
 
-def test_health_without_a_worker_is_degraded(client: Any, db: None) -> None:
-    response = client.get(reverse("academy:health"))
+def test_readiness_without_a_worker_is_degraded(client: Any, settings: Any, db: None) -> None:
+    record_heartbeat()
+    response = operator_report(client, settings)
     assert response.status_code == 503
     body = response.json()
     assert body["database"] == "ok"

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "academy.health.middleware.LivenessMiddleware",  # first: the probe needs nothing below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "academy.idle_timeout.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -150,6 +152,9 @@ PRIVATE_FILES_ALLOWED_TYPES: list[str] = env.list("PRIVATE_FILES_ALLOWED_TYPES",
 # When set and unreachable, uploads are refused rather than stored unscanned.
 CLAMD_URL = env("CLAMD_URL", default="")
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30)
+# Bearer token that shows the whole readiness report (/health/ready/) to a monitoring system.
+# Empty: only signed-in superusers see it; everyone else gets the status word.
+HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 
 # --- Caches and sessions --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -170,6 +175,10 @@ else:
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A session ends after this many minutes without activity, with a warning shortly before
+# (academy/idle_timeout/). GOV.UK services use 30 to 60 minutes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_IDLE_WARNING_SECONDS = 120
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -206,6 +215,8 @@ INVITATION_RESEND_MINUTES = env.int("INVITATION_RESEND_MINUTES", default=10)
 EVIDENCE_WAITING_DAYS = env.int("EVIDENCE_WAITING_DAYS", default=14)
 # Navigation badges (counts registered by apps) are cached per person this long.
 NAV_COUNT_CACHE_SECONDS = 60
+# `manage.py load_demo` creates people with a published password; production turns this off.
+DEMO_DATA_ALLOWED = True
 # MFA is required for assessors, PSWs, academy admins and moderators. Only a local demo may
 # relax it, and every page then says so.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
@@ -244,6 +255,13 @@ AXES_USERNAME_CALLABLE = "academy.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# --- The client's address behind proxies (academy/client_ip.py) -----------------------------
+# How many proxies of our own (load balancer, nginx...) stand in front of the portal. Each adds
+# the address it saw to X-Forwarded-For; 0 ignores that header, which a client can write itself.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # the adapter asks academy.client_ip anyway
+AXES_CLIENT_IP_CALLABLE = "academy.client_ip.client_ip"
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
