@@ -299,11 +299,14 @@ class TestResendLimits:
         client.force_login(psw)
         mail.outbox.clear()
         start = timezone.now()
+        # Hours apart, so each press signs in again (sessions end after a while idle).
         for hours in (1, 2):
             with time_machine.travel(start + timedelta(hours=hours)):
+                client.force_login(psw)
                 resend(client, invitation)
         assert len(mail.outbox) == 2
         with time_machine.travel(start + timedelta(hours=3)):
+            client.force_login(psw)
             page = resend(client, invitation).content.decode()
         assert "already been sent 3 times, the most allowed" in page
         assert "revoke this invitation and send a new one" in page
