@@ -19,12 +19,14 @@ const copies = [
   // The fonts are left out: the academy uses the system font stack, not GDS Transport.
   [join(govuk, "assets", "images"), join(dist, "govuk", "assets", "images")],
   [join(govuk, "assets", "manifest.json"), join(dist, "govuk", "assets", "manifest.json")],
-  // The academy's own neutral images (favicon).
+  // The academy's own neutral images (favicon) and scripts (the idle time-out warning).
   [join(root, "static", "src", "images"), join(dist, "images")],
+  [join(root, "static", "src", "js"), join(dist, "academy")],
 ];
 
 rmSync(join(dist, "govuk"), { recursive: true, force: true });
 rmSync(join(dist, "images"), { recursive: true, force: true });
+rmSync(join(dist, "academy"), { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 for (const [from, to] of copies) {
   cpSync(from, to, { recursive: true });
