@@ -6,9 +6,9 @@ A new URL fails `test_every_url_pattern_is_covered` until its app gives it a rul
 with a reason; a rule or exemption for a URL that no longer exists fails too. GET on a POST-only
 URL answers 405 for every persona.
 
-Speed: the organisations and every persona are made once per worker inside a transaction that is
-rolled back at the end, and each case runs in a savepoint on top of it, so a case costs its
-request and the few objects its rule makes."""
+Speed: the organisations, every persona and their sessions are made once per xdist worker (this
+module's fixture) in a transaction rolled back at the end; each case runs in a savepoint on top,
+so a case costs its request and the few objects its rule makes."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
