@@ -7,7 +7,7 @@ FROM node:20-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY assets/ assets/
+COPY static/src/ static/src/
 RUN npm run build
 
 # --- 2. The application -------------------------------------------------------------------------
@@ -37,13 +37,19 @@ COPY --from=assets /build/static/dist/ static/dist/
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     DJANGO_ALLOWED_HOSTS=localhost \
+    REDIS_URL=redis://localhost:6379/0 \
+    EMAIL_URL=smtp://localhost:25 \
+    SITE_URL=https://collectstatic.invalid \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 --home-dir /app academy \
-    && mkdir -p /app/media \
-    && chown academy /app/media
+    && mkdir -p /app/media /app/private-media \
+    && chown academy /app/media /app/private-media \
+    && chmod 700 /app/private-media
 USER academy
 
 EXPOSE 8000
+# No HEALTHCHECK here: this one image runs web, worker and beat, which need different probes.
+# The orchestrator probes the web process at /health/live/ (see docker-compose.yml).
 ENTRYPOINT ["/app/scripts/docker-entrypoint.sh"]
 CMD ["web"]

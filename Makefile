@@ -36,6 +36,7 @@ python-deps:
 	fi
 	$(UV) sync --locked
 
+# Front-end sources are in static/src/ (SCSS, images, build.mjs); the build writes static/dist/.
 assets:
 	npm ci --no-audit --no-fund
 	npm run build
@@ -83,4 +84,4 @@ clean: ## remove built assets, caches and test output (keeps .venv, node_modules
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o -type d -name __pycache__ -exec rm -rf {} +
 
 distclean: clean ## also remove .venv, node_modules and the local SQLite database
-	rm -rf .venv node_modules db.sqlite3 db.sqlite3-journal media
+	rm -rf .venv node_modules db.sqlite3 db.sqlite3-journal media private-media

@@ -7,6 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
+from .client_ip import client_ip
 from .models import Invitation
 from .selectors import user_has_active_membership
 from .services import invitation_accept, invitation_check_usable, invitation_find_by_token
@@ -29,6 +30,10 @@ def _pending_invitation(request: HttpRequest) -> tuple[str, Invitation] | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # One rule for allauth's rate limits and django-axes (academy/client_ip.py).
+        return client_ip(request) or super().get_client_ip(request)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return _pending_invitation(request) is not None
 

@@ -7,4 +7,20 @@ class AcademyConfig(AppConfig):
     verbose_name = "Academy"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers system checks)
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import (
+            account_audit,
+            checks,  # noqa: F401  (registers system checks)
+        )
+        from .files import checks as file_checks  # noqa: F401  (registers the private-files checks)
+        from .home_panels import register_core_panels
+        from .idle_timeout import start_clock
+        from .outbox import checks as outbox_checks  # noqa: F401  (registers its system check)
+        from .outbox.emails import register_core_kinds
+
+        account_audit.connect()
+        register_core_panels()
+        register_core_kinds()
+        # Session bookkeeping, not business logic: the idle clock starts at sign-in.
+        user_logged_in.connect(start_clock, dispatch_uid="academy.idle_timeout.start_clock")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from .navigation import nav_for
+from .organisations.selectors import organisation_settings_for
 from .selectors import unread_notification_count
 
 
@@ -10,7 +11,9 @@ def academy(request: HttpRequest) -> dict[str, object]:
     memberships = getattr(request, "memberships", [])
     context: dict[str, object] = {
         "academy_name": settings.ACADEMY_NAME,
-        "academy_colour": (organisation.brand_colour if organisation else "") or settings.ACADEMY_COLOUR,
+        "academy_colour": (
+            organisation_settings_for(organisation).brand_colour if organisation else settings.ACADEMY_COLOUR
+        ),
         "mfa_relaxed": not settings.MFA_REQUIRED_FOR_STAFF,
         "current_organisation": organisation,
         "nav_items": [],
@@ -18,7 +21,7 @@ def academy(request: HttpRequest) -> dict[str, object]:
         "unread_notification_count": 0,
     }
     if organisation is not None and not getattr(request, "needs_mfa", False):
-        context["nav_items"] = nav_for(roles=request.roles, path=request.path)  # type: ignore[attr-defined]
+        context["nav_items"] = nav_for(roles=request.roles, path=request.path, request=request)  # type: ignore[attr-defined]
         roles_by_org: dict[int, list[str]] = {}
         for m in memberships:
             roles_by_org.setdefault(m.organisation.pk, []).append(m.get_role_display())

@@ -1,15 +1,16 @@
 """The demo academy: invented organisations and people, one sign-in per role.
 
-Apps add their own demo records by registering a loader here (from their AppConfig.ready()),
-so the core never imports them. Loading is idempotent: running it twice changes nothing."""
+Apps add their own demo records by registering a loader with `academy.registry.demo` (from
+their AppConfig.ready()), so the core never imports them. Loading is idempotent: running it
+twice changes nothing."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Invitation, Membership, Notification, Organisation, Team, User
+from .registry.demo import run_demo_loaders
 from .roles import Role
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (documented demo login)
@@ -73,14 +74,6 @@ PEOPLE = [
     DemoPerson(f"outsider@{DEMO_DOMAIN}", "Lee Dunmore", Role.PSW, "eastholm"),
 ]
 
-DemoLoader = Callable[[], None]
-_loaders: list[tuple[int, DemoLoader]] = []
-
-
-def register_demo_loader(loader: DemoLoader, *, order: int = 100) -> None:
-    if all(existing is not loader for _, existing in _loaders):
-        _loaders.append((order, loader))
-
 
 @transaction.atomic
 def load_core_demo() -> list[DemoPerson]:
@@ -139,7 +132,7 @@ def _verify_email(user: User) -> None:
 
 
 def load_demo() -> list[DemoPerson]:
+    """The core's demo academy, then each app's registered loader."""
     people = load_core_demo()
-    for _, loader in sorted(_loaders, key=lambda pair: pair[0]):
-        loader()
+    run_demo_loaders()
     return people

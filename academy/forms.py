@@ -1,5 +1,6 @@
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
@@ -74,6 +75,34 @@ class RoleChangeForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Change role"))
+
+
+def _date_field(label: str, help_text: str) -> DateInputField:
+    # Blank means "not recorded"; a date half filled in is an error on the missing part.
+    return DateInputField(label=label, help_text=help_text, required=False, require_all_fields=False)
+
+
+class MembershipDatesForm(forms.Form):
+    """When this role started and when it ends. An end date in the past ends access."""
+
+    started_on = _date_field("Start date (optional)", "For example, 27 3 2026")
+    ended_on = _date_field(
+        "End date (optional)",
+        "Their last day in this role. From the day after, this role gives no access.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Save dates", css_class="govuk-button--secondary"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", "The end date must be the same as or after the start date.")
+        return cleaned
 
 
 class TeamForm(forms.Form):

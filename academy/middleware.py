@@ -19,8 +19,8 @@ ORGANISATION_SESSION_KEY = "academy_organisation_id"
 MFA_NOTICE_SESSION_KEY = "academy_mfa_notice_shown"
 
 # Paths someone without an authenticator may still use: the account pages (where they set it
-# up, or sign out), invitations, static files and the public pages.
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/", "/health/", "/accessibility/")
+# up, or sign out), invitations, static files, the public pages and the idle time-out's requests.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/", "/health/", "/accessibility/", "/session/")
 
 
 class OrganisationMiddleware:

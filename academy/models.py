@@ -9,7 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -79,7 +79,9 @@ class Organisation(TimeStampedModel):
         PARTNERSHIP = "partnership", "Regional academy or partnership"
         UNIVERSITY = "university", "University"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(
+        max_length=200, unique=True, error_messages={"unique": "Another organisation already has this name"}
+    )
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
     parent = models.ForeignKey(
@@ -95,6 +97,14 @@ class Organisation(TimeStampedModel):
         blank=True,
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d4f6e.")],
         help_text="Optional header colour for this organisation; the academy colour otherwise.",
+    )
+    # Thresholds: empty means "as the partnership above, else the deployment's default"
+    # (`academy.organisations.selectors.organisation_settings_for`).
+    evidence_waiting_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Evidence waiting longer than this many days for an assessor is flagged.",
     )
 
     class Meta:
@@ -294,6 +304,10 @@ class Framework(TimeStampedModel):
 
     class Meta:
         ordering: ClassVar = ["name"]
+        # Deployment-wide, for every kind of shared reference data (academy/reference_data.py).
+        permissions: ClassVar = [
+            ("publish_reference_data", "Can publish reference data shared by every organisation"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -350,3 +364,8 @@ class FrameworkElement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+
+# Models that live with their part of the core, imported here so Django registers them.
+from .files.models import StoredFile  # noqa: E402, F401
+from .outbox.models import OutboxMessage  # noqa: E402, F401

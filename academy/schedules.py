@@ -53,3 +53,7 @@ def sync_periodic_tasks() -> dict[str, int]:
 
 
 register_periodic(name="heartbeat", task="academy.tasks.heartbeat", every_seconds=60)
+register_periodic(
+    name="memberships-end-sweep", task="academy.tasks.memberships_end_sweep", every_seconds=24 * 60 * 60
+)
+register_periodic(name="outbox-sweep", task="academy.outbox.tasks.outbox_sweep", every_seconds=60)

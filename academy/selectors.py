@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import (
     AuditEntry,
@@ -22,18 +23,26 @@ from .models import (
     Team,
     User,
 )
+from .reference_data import deployment_wide_verbs
 from .roles import STAFF_ROLES, Role, grantable_roles
 from .scope import Scope
 
 
+def current_membership_q() -> Q:
+    """A membership gives access while it is active and its employment end date, if any, has
+    not passed (the last day still counts). The daily sweep (academy/employment.py) then marks
+    ended ones inactive; access does not wait for it."""
+    return Q(is_active=True) & (Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate()))
+
+
 def user_has_active_membership(*, user: User) -> bool:
-    return Membership.objects.filter(user=user, is_active=True).exists()
+    return Membership.objects.filter(current_membership_q(), user=user).exists()
 
 
 def active_memberships(*, user: User) -> list[Membership]:
     """The person's active memberships with their organisations: the organisation switcher."""
     return list(
-        Membership.objects.filter(user=user, is_active=True)
+        Membership.objects.filter(current_membership_q(), user=user)
         .select_related("organisation", "organisation__parent")
         .order_by("organisation__name", "role")
     )
@@ -77,7 +86,7 @@ def roles_held_over(*, user: User, organisation: Organisation) -> set[str]:
     partnership above it."""
     org_ids = [organisation.pk, *_ancestor_ids(organisation)]
     return set(
-        Membership.objects.filter(user=user, organisation_id__in=org_ids, is_active=True).values_list(
+        Membership.objects.filter(current_membership_q(), user=user, organisation_id__in=org_ids).values_list(
             "role", flat=True
         )
     )
@@ -194,11 +203,15 @@ def unread_notification_count(*, user: User) -> int:
 
 
 def audit_entries_visible_to(*, scope: Scope) -> QuerySet[AuditEntry]:
-    """Academy admins read the audit log of the organisations in their scope."""
+    """Academy admins read the audit log of the organisations in their scope, and the
+    deployment-wide changes every organisation shares (reference data: entries with no
+    organisation whose verb is registered in academy/reference_data.py). Other entries without
+    an organisation (a failed sign-in for an unknown address) are for operators only."""
     if scope.organisation is None or not scope.holds(Role.ACADEMY_ADMIN):
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(
-        organisation_id__in=organisation_scope_ids(organisation=scope.organisation)
+        Q(organisation_id__in=organisation_scope_ids(organisation=scope.organisation))
+        | Q(organisation__isnull=True, verb__in=deployment_wide_verbs())
     ).select_related("actor", "organisation", "content_type")
 
 
@@ -218,8 +231,23 @@ def framework_version_get_for_user(*, user: User, framework_slug: str, version_s
     return version
 
 
+def users_with_email(*, email: str) -> QuerySet[User]:
+    """Accounts that hold `email`, in any letter case: as the address they sign in with, or as
+    a verified address in allauth's table. An unverified address proves nothing, so it never
+    ties an address to an account (nor blocks the address's owner)."""
+    return User.objects.filter(
+        Q(email__iexact=email) | Q(emailaddress__email__iexact=email, emailaddress__verified=True)
+    ).distinct()
+
+
 def user_get_by_email(*, email: str) -> User | None:
-    return User.objects.filter(email__iexact=email).first()
+    """The account that holds `email`: the one signing in with it first."""
+    exact = User.objects.filter(email__iexact=email).first()
+    return exact or users_with_email(email=email).first()
+
+
+def user_holds_email(*, user: User, email: str) -> bool:
+    return user.email.lower() == email.lower() or users_with_email(email=email).filter(pk=user.pk).exists()
 
 
 def element_tree(*, version: FrameworkVersion) -> list[dict[str, object]]:

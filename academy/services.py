@@ -10,11 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from .audit import audit_log
@@ -25,11 +22,14 @@ from .models import (
     Membership,
     Notification,
     Organisation,
+    OutboxMessage,
     Team,
     User,
 )
+from .outbox.services import outbox_enqueue
+from .reference_data import require_reference_data_publisher
 from .roles import STAFF_ROLES, Role, grantable_roles
-from .selectors import roles_held_over, unread_count_cache_key
+from .selectors import roles_held_over, unread_count_cache_key, user_holds_email, users_with_email
 
 
 def _hash_token(token: str) -> str:
@@ -75,31 +75,66 @@ def team_create(*, actor: User, organisation: Organisation, name: str, service_a
 
 @dataclass(frozen=True)
 class IssuedInvitation:
+    """An invitation and the email queued for it. The link is not here: it is minted when the
+    outbox sends the email (`invitation_token_mint`), so no token waits anywhere in clear."""
+
+    invitation: Invitation
+    email: OutboxMessage
+
+
+@dataclass(frozen=True)
+class MintedLink:
     invitation: Invitation
     token: str
 
 
-def _issue_token(invitation: Invitation) -> str:
+def _renew_expiry(invitation: Invitation) -> None:
+    """A new expiry, and an unusable token hash until the email is sent: no link works until
+    the outbox mints one, and an older link stops working now."""
+    invitation.token_hash = _hash_token(secrets.token_urlsafe(32))
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+
+
+def _invitation_dedupe_key(invitation: Invitation) -> str:
+    """The outbox key of the invitation's latest send."""
+    return f"invitation:{invitation.pk}:{invitation.send_count}"
+
+
+def _queue_invitation_email(*, invitation: Invitation) -> OutboxMessage:
+    """Queue the invitation email in the outbox, in the caller's transaction; the caller saves
+    the invitation. Each send has its own number, and only the latest one is sent."""
+    invitation.send_count += 1
+    return outbox_enqueue(
+        kind="invitation",
+        to_email=invitation.email,
+        dedupe_key=_invitation_dedupe_key(invitation),
+        organisation=invitation.organisation,
+        about=invitation,
+        context={"send_number": invitation.send_count},
+    )
+
+
+@transaction.atomic
+def invitation_token_mint(*, invitation_id: str, send_number: int) -> MintedLink:
+    """Issue a fresh link for a pending invitation as its email is built (called by the
+    outbox). Only the token's hash is stored; any earlier link stops working. Refused when the
+    invitation is no longer pending or a later send replaced this one."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "invited_by", "team")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError("The invitation no longer exists.")
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(f"The invitation is {invitation.status.label.lower()}.")
+    if send_number != invitation.send_count:
+        raise ValidationError("A later email for this invitation replaced this one.")
     token = secrets.token_urlsafe(32)
     invitation.token_hash = _hash_token(token)
-    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
-    return token
-
-
-def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
-    link = settings.SITE_URL.rstrip("/") + reverse("academy:invitation_accept", args=[token])
-    context = {
-        "invitation": invitation,
-        "link": link,
-        "academy_name": settings.ACADEMY_NAME,
-        "expires_on": timezone.localtime(invitation.expires_at),
-    }
-    subject = f"{settings.ACADEMY_NAME}: you are invited to join {invitation.organisation.name}"
-    body = render_to_string("academy/email/invitation.txt", context)
-    # Sent after commit: a rolled-back invitation never reaches anyone's inbox.
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]))
-    invitation.sent_at = timezone.now()
-    invitation.send_count += 1
+    invitation.save(update_fields=["token_hash", "updated_at"])
+    return MintedLink(invitation=invitation, token=token)
 
 
 @transaction.atomic
@@ -117,7 +152,9 @@ def invitation_create(
     # the same instant (a double-click, two staff) cannot both pass the duplicate check below.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     email = User.objects.normalize_email(email).strip()
-    if Membership.objects.filter(user__email__iexact=email, organisation=organisation, role=role).exists():
+    if Membership.objects.filter(
+        user__in=users_with_email(email=email), organisation=organisation, role=role
+    ).exists():
         raise ValidationError(
             {
                 "email": "This person already has that role in this organisation. If their access "
@@ -145,8 +182,8 @@ def invitation_create(
         team=team,
         invited_by=actor,
     )
-    token = _issue_token(invitation)
-    _send_invitation_email(invitation=invitation, token=token)
+    _renew_expiry(invitation)
+    email_message = _queue_invitation_email(invitation=invitation)
     invitation.full_clean()
     invitation.save()
     audit_log(
@@ -156,12 +193,40 @@ def invitation_create(
         organisation=organisation,
         after={"email": email, "role": role},
     )
-    return IssuedInvitation(invitation=invitation, token=token)
+    return IssuedInvitation(invitation=invitation, email=email_message)
 
 
 def _require_pending(invitation: Invitation) -> None:
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError(f"This invitation has been {invitation.status.label.lower()}.")
+
+
+def _require_resend_allowed(invitation: Invitation) -> None:
+    """Limit resends, so an invitation cannot be used to flood someone's inbox. The reasons
+    are written for the staff member who pressed the button."""
+    most = settings.INVITATION_MAX_SENDS
+    if invitation.send_count >= most:
+        raise ValidationError(
+            f"This invitation has already been sent {invitation.send_count} times, the most allowed. "
+            "Check the email address with the person. To try again, revoke this invitation and "
+            "send a new one."
+        )
+    wait = timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
+    # The last send counts from when it was queued: a slow mail server must not let a second
+    # press through before the first email has even left.
+    queued = (
+        OutboxMessage.objects.filter(dedupe_key=_invitation_dedupe_key(invitation))
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    last = max((t for t in (invitation.sent_at, queued) if t is not None), default=None)
+    if last is not None and last + wait > timezone.now():
+        again = f"{timezone.localtime(last + wait):%-I:%M%p}".lower()
+        raise ValidationError(
+            f"This invitation was sent less than {settings.INVITATION_RESEND_MINUTES} minutes ago. "
+            "Emails can take a few minutes to arrive: ask them to look in their junk or spam "
+            f"folder. You can send it again after {again}."
+        )
 
 
 @transaction.atomic
@@ -170,8 +235,9 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> IssuedInvitatio
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _require_can_grant(actor=actor, organisation=invitation.organisation, role=invitation.role)
     _require_pending(invitation)
-    token = _issue_token(invitation)
-    _send_invitation_email(invitation=invitation, token=token)
+    _require_resend_allowed(invitation)
+    _renew_expiry(invitation)
+    email_message = _queue_invitation_email(invitation=invitation)
     invitation.save()
     audit_log(
         actor=actor,
@@ -180,7 +246,7 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> IssuedInvitatio
         organisation=invitation.organisation,
         after={"expires_at": invitation.expires_at.isoformat()},
     )
-    return IssuedInvitation(invitation=invitation, token=token)
+    return IssuedInvitation(invitation=invitation, email=email_message)
 
 
 @transaction.atomic
@@ -223,7 +289,7 @@ def invitation_check_usable(*, invitation: Invitation, user: User | None = None)
         raise ValidationError(no_longer) from None
     if user is None:
         return
-    if invitation.email.lower() != user.email.lower():
+    if not user_holds_email(user=user, email=invitation.email):
         raise ValidationError("This invitation was sent to a different email address.")
     existing = Membership.objects.filter(
         user=user, organisation=invitation.organisation, role=invitation.role
@@ -247,10 +313,13 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         role=invitation.role,
         defaults={"team": invitation.team, "started_on": timezone.localdate()},
     )
-    if not created and not membership.is_active:
+    ended = membership.ended_on is not None and membership.ended_on < timezone.localdate()
+    if not created and (not membership.is_active or ended):
+        # A new invitation starts the role again: an end date that has passed no longer applies.
         membership.is_active = True
         membership.deactivated_at = None
-        membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+        membership.ended_on = None if ended else membership.ended_on
+        membership.save(update_fields=["is_active", "deactivated_at", "ended_on", "updated_at"])
     if not user.full_name and invitation.full_name:
         user.full_name = invitation.full_name
         user.save(update_fields=["full_name", "updated_at"])
@@ -273,6 +342,31 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         after={"membership": str(membership.pk), "role": invitation.role},
     )
     return membership
+
+
+@transaction.atomic
+def email_release_unverified_claims(*, invitation: Invitation) -> int:
+    """Drop unverified claims on the invited address held by other accounts. The invitation
+    link proves who owns the address; a claim nobody verified (made before people could no
+    longer add addresses) must not stop them signing up. Returns how many were dropped."""
+    from allauth.account.models import EmailAddress
+
+    claims = list(
+        EmailAddress.objects.select_for_update()
+        .filter(email__iexact=invitation.email, verified=False)
+        .exclude(user__email__iexact=invitation.email)
+        .select_related("user")
+    )
+    for claim in claims:
+        audit_log(
+            actor=None,
+            verb="email_address.release",
+            obj=claim.user,
+            organisation=invitation.organisation,
+            before={"email": claim.email, "verified": False},
+        )
+    EmailAddress.objects.filter(pk__in=[c.pk for c in claims]).delete()
+    return len(claims)
 
 
 @transaction.atomic
@@ -321,6 +415,11 @@ def membership_set_active(*, actor: User, membership: Membership, active: bool) 
         raise ValidationError("You cannot deactivate your own access.")
     if membership.is_active == active:
         return membership
+    if active and membership.ended_on and membership.ended_on < timezone.localdate():
+        raise ValidationError(
+            f"Their employment in this role ended on {membership.ended_on:%-d %B %Y}. "
+            "Change or remove the end date first."
+        )
     membership.is_active = active
     membership.deactivated_at = None if active else timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
@@ -359,50 +458,15 @@ def notification_send(
     key = unread_count_cache_key(recipient.pk)
     transaction.on_commit(lambda: cache.delete(key))
     if email:
-        from .tasks import notification_email
-
-        transaction.on_commit(lambda: notification_email.delay(str(notification.pk)))
-    return notification
-
-
-def _still_relevant(notification_id: str) -> bool:
-    notification = Notification.objects.get(pk=notification_id)
-    return (
-        notification.organisation_id is None
-        or Membership.objects.filter(
-            user_id=notification.recipient_id, organisation_id=notification.organisation_id, is_active=True
-        ).exists()
-    )
-
-
-def notification_email_deliver(*, notification_id: str) -> bool:
-    """Email one notification. A conditional UPDATE claims it first, so a task delivered twice
-    (a rerun, a second worker) sends it once; a failed send releases the claim for a retry.
-    Returns True when this call sent the email."""
-    claimed = Notification.objects.filter(
-        pk=notification_id, send_email=True, emailed_at__isnull=True
-    ).update(emailed_at=timezone.now())
-    if claimed and not _still_relevant(notification_id):
-        return False  # about an organisation the person has left: stays unsent
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = settings.SITE_URL.rstrip("/") + (notification.url or reverse("academy:notifications"))
-    body = render_to_string(
-        "academy/email/notification.txt",
-        {"notification": notification, "link": link, "academy_name": settings.ACADEMY_NAME},
-    )
-    try:
-        send_mail(
-            f"{settings.ACADEMY_NAME}: {notification.title}",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.recipient.email],
+        outbox_enqueue(
+            kind="notification",
+            to_email=recipient.email,
+            dedupe_key=f"notification:{notification.pk}",
+            recipient=recipient,
+            organisation=organisation,
+            about=notification,
         )
-    except Exception:
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        raise
-    return True
+    return notification
 
 
 def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]) -> int:
@@ -416,14 +480,17 @@ def notifications_mark_read(*, user: User, notifications: QuerySet[Notification]
 def framework_version_import(
     *,
     actor: User,
-    organisation: Organisation | None,
     framework: Framework,
     version: dict[str, Any],
     elements: list[dict[str, Any]],
 ) -> FrameworkVersion:
     """Add a new version of a framework, as data, through the same loader the shipped files
-    use. Refuses to touch an existing version: a correction is published as a new one."""
+    use. Refuses to touch an existing version: a correction is published as a new one.
+    Versions are shared by every organisation: only a reference data publisher may add one,
+    and the audit entry belongs to no organisation, so every academy admin reads it."""
     from .frameworks import FrameworkDataError, load_framework_data
+
+    require_reference_data_publisher(actor)
 
     if framework.versions.filter(slug=version["slug"]).exists():
         raise ValidationError({"slug": "This framework already has a version with that short name."})
@@ -436,7 +503,7 @@ def framework_version_import(
         actor=actor,
         verb="framework_version.import",
         obj=created,
-        organisation=organisation,
+        organisation=None,
         after={"framework": framework.slug, "version": created.slug, "elements": created.elements.count()},
     )
     return created

@@ -2,17 +2,8 @@
 
 from celery import shared_task
 
-from . import services
-
-
-@shared_task(
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    acks_late=True,
-)
-def notification_email(notification_id: str) -> bool:
-    return services.notification_email_deliver(notification_id=notification_id)
+# The outbox's tasks live with the outbox; importing them here lets Celery find them.
+from .outbox.tasks import outbox_send, outbox_sweep  # noqa: F401
 
 
 @shared_task(ignore_result=True)
@@ -21,3 +12,11 @@ def heartbeat() -> None:
     from .health import record_heartbeat
 
     record_heartbeat()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def memberships_end_sweep() -> int:
+    """Daily: end the memberships whose employment end date has passed."""
+    from .employment import memberships_end_past_employment
+
+    return memberships_end_past_employment()

@@ -1,6 +1,7 @@
 """Core pages: home, people and invitations, notifications, audit log, frameworks, and the
-public pages (invitation link, accessibility statement, health). Views stay thin: bind a form,
-call one service or selector, render or redirect. Data comes only through access selectors."""
+public pages (invitation link, accessibility statement; health lives in academy/health/). Views
+stay thin: bind a form, call one service or selector, render or redirect. Data comes only
+through access selectors."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,8 +11,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +20,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import health as health_checks
-from . import presenters, selectors, services
+from . import employment, presenters, selectors, services
 from .adapters import INVITATION_SESSION_KEY
-from .forms import FrameworkVersionImportForm, InvitationForm, RoleChangeForm, TeamForm
+from .forms import (
+    FrameworkVersionImportForm,
+    InvitationForm,
+    MembershipDatesForm,
+    RoleChangeForm,
+    TeamForm,
+)
 from .middleware import ORGANISATION_SESSION_KEY
 from .models import Invitation
+from .reference_data import can_publish_reference_data, require_reference_data_publisher
+from .registry.home_panels import panels_for
 from .roles import STAFF_ROLES, Role, grantable_roles
 from .web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
@@ -33,39 +41,11 @@ from .web import AcademyRequest, add_form_errors, paginate, posted, roles_requir
 
 @require_GET
 def home(request: AcademyRequest) -> HttpResponse:
+    """The registered home-page panels (`academy.registry.home_panels`) that apply to this person."""
     if request.organisation is None:
         # Only a superuser without memberships reaches here; everyone else is refused sign-in.
         return render(request, "academy/home_no_organisation.html")
-    scope = request.scope
-    roles = request.roles
-    context: dict[str, Any] = {
-        "memberships": request.memberships,
-        "notifications": list(
-            selectors.notifications_visible_to(user=request.user).filter(read_at__isnull=True)[:5]
-        ),
-        "is_staff_role": bool(roles & STAFF_ROLES),
-    }
-    if context["is_staff_role"]:
-        context["pending_invitations"] = list(
-            selectors.invitations_visible_to(scope=scope).filter(
-                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-            )[:5]
-        )
-        context["people_table_head"] = ["Role", "Active people"]
-        context["people_by_role"] = context["people_table_rows"] = [
-            [Role(row["role"]).label, str(row["n"])]
-            for row in selectors.memberships_visible_to(scope=scope)
-            .filter(is_active=True)
-            .order_by()
-            .values("role")
-            .annotate(n=Count("id"))
-            .order_by("role")
-        ]
-    if Role.ACADEMY_ADMIN in roles:
-        context["recent_audit"] = [
-            presenters.audit_row(entry) for entry in selectors.audit_entries_visible_to(scope=scope)[:5]
-        ]
-    return render(request, "academy/home.html", context)
+    return render(request, "academy/home.html", {"panels": panels_for(request)})
 
 
 @require_POST
@@ -92,8 +72,14 @@ def people(request: AcademyRequest) -> HttpResponse:
             Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
         )
     page = paginate(request, memberships)
-    rows = [(m, presenters.membership_tag(m)) for m in page.object_list]
-    return render(request, "academy/people.html", {"page": page, "rows": rows, "query": query})
+    context = {
+        "page": page,
+        "query": query,
+        "head": presenters.PEOPLE_HEAD,
+        "rows": [presenters.membership_table_row(m) for m in page.object_list],
+        "caption": f"People and roles matching “{query}”" if query else "People and roles",
+    }
+    return render(request, "academy/people.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,16 +116,24 @@ def teams(request: AcademyRequest) -> HttpResponse:
             messages.success(request, f"Team {team.name} added to {team.organisation.name}.")
             return redirect("academy:teams")
     page = paginate(request, selectors.teams_visible_to(scope=scope))
-    return render(request, "academy/teams.html", {"page": page, "form": form})
+    context = {
+        "page": page,
+        "form": form,
+        "head": presenters.TEAMS_HEAD,
+        "rows": [presenters.team_table_row(team) for team in page.object_list],
+        "caption": presenters.in_scope_caption("Teams", request.organisation),
+    }
+    return render(request, "academy/teams.html", context)
 
 
 @require_GET
 @roles_required(*STAFF_ROLES)
 def invitations(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.invitations_visible_to(scope=request.scope))
-    rows = [presenters.invitation_row(i) for i in page.object_list]
+    rows = [presenters.invitation_table_row(presenters.invitation_row(i)) for i in page.object_list]
     crumbs = [("People", reverse("academy:people")), ("Invitations", "")]
-    return render(request, "academy/invitations.html", {"page": page, "rows": rows, "crumbs": crumbs})
+    context = {"page": page, "head": presenters.INVITATIONS_HEAD, "rows": rows, "crumbs": crumbs}
+    return render(request, "academy/invitations.html", context)
 
 
 def _invitation_action(
@@ -182,16 +176,48 @@ def membership_detail(request: AcademyRequest, pk: str) -> HttpResponse:
     return _membership_page(request, membership, form)
 
 
+@require_POST
+@roles_required(*STAFF_ROLES)
+def membership_dates(request: AcademyRequest, pk: str) -> HttpResponse:
+    membership = selectors.membership_get_for_user(scope=request.scope, pk=pk, write=True)
+    dates_form = MembershipDatesForm(request.POST)
+    if dates_form.is_valid():
+        try:
+            employment.membership_set_dates(
+                actor=request.user, membership=membership, **dates_form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(dates_form, error)
+        else:
+            messages.success(request, f"{membership.user.display_name}'s dates were saved.")
+            return redirect("academy:membership", pk=membership.pk)
+    form = RoleChangeForm(roles=_roles_for(request, membership), current=membership.role)
+    return _membership_page(request, membership, form, dates_form=dates_form)
+
+
 def _roles_for(request: AcademyRequest, membership: Any) -> list[Role]:
     return grantable_roles(selectors.roles_held_over(user=request.user, organisation=membership.organisation))
 
 
-def _membership_page(request: AcademyRequest, membership: Any, form: RoleChangeForm) -> HttpResponse:
+def _membership_page(
+    request: AcademyRequest,
+    membership: Any,
+    form: RoleChangeForm,
+    *,
+    dates_form: MembershipDatesForm | None = None,
+) -> HttpResponse:
     form.helper.form_action = reverse("academy:membership_role", args=[membership.pk])
+    if dates_form is None:
+        dates_form = MembershipDatesForm(
+            initial={"started_on": membership.started_on, "ended_on": membership.ended_on}
+        )
+    dates_form.helper.form_action = reverse("academy:membership_dates", args=[membership.pk])
     context = {
         "membership": membership,
-        "tag": presenters.membership_tag(membership),
+        "summary": presenters.membership_summary(membership),
         "form": form,
+        "dates_form": dates_form,
+        "page_errors": form.errors or dates_form.errors,
         "other_memberships": selectors.memberships_visible_to(scope=request.scope)
         .filter(user=membership.user)
         .exclude(pk=membership.pk),
@@ -257,12 +283,26 @@ def membership_reactivate(request: AcademyRequest, pk: str) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_GET
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in an invitation email. Someone new sets a password (allauth's sign-up, opened
-    by the token); someone who already has an account accepts with one button. The token in the
-    email proves they own the address, as a password-reset link would."""
-    invitation = services.invitation_find_by_token(token=token)
+    """The link in an invitation email. The token leaves the address bar at once: it moves
+    into the session and the browser goes on to a token-free page (as Django's password reset
+    does), so access logs, browser history and Referer headers do not keep it."""
+    if services.invitation_find_by_token(token=token) is None:
+        return render(request, "academy/invitation_invalid.html", {"status": None}, status=404)
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect("academy:invitation_continue")
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_continue(request: HttpRequest) -> HttpResponse:
+    """The invitation the session holds. Someone new sets a password (allauth's sign-up, opened
+    by the invitation); someone who already has an account accepts with one button. The token
+    in the email proves they own the address, as a password-reset link would."""
+    token = request.session.get(INVITATION_SESSION_KEY, "")
+    invitation = services.invitation_find_by_token(token=token) if token else None
     if invitation is None or invitation.status != Invitation.Status.PENDING:
         status = invitation.status if invitation else None
         return render(
@@ -270,7 +310,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     current = request.user if request.user.is_authenticated else None
     signed_in = current is not None
-    if current is not None and current.email.lower() != invitation.email.lower():
+    if current is not None and not selectors.user_holds_email(user=current, email=invitation.email):
         return render(
             request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403
         )
@@ -280,7 +320,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         return _invitation_refused(request, error)
     if account is None:
-        request.session[INVITATION_SESSION_KEY] = token
+        services.email_release_unverified_claims(invitation=invitation)
         get_adapter(request).stash_verified_email(request, invitation.email)
         return redirect("account_signup")
     if request.method == "POST":
@@ -288,6 +328,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             services.invitation_accept(token=token, user=account)
         except ValidationError as error:  # lost a race with another accept
             return _invitation_refused(request, error)
+        request.session.pop(INVITATION_SESSION_KEY, None)
         joined = f"You joined {invitation.organisation.name} as {invitation.get_role_display().lower()}."
         if not signed_in:
             messages.success(request, f"{joined} Sign in to continue.")
@@ -311,7 +352,8 @@ def _invitation_refused(request: HttpRequest, error: ValidationError) -> HttpRes
 @require_GET
 def notifications(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.notifications_visible_to(user=request.user))
-    return render(request, "academy/notifications.html", {"page": page})
+    items = [(n, presenters.notification_tag(n)) for n in page.object_list]
+    return render(request, "academy/notifications.html", {"page": page, "items": items})
 
 
 @require_POST
@@ -344,22 +386,24 @@ def notifications_read_all(request: AcademyRequest) -> HttpResponse:
 @roles_required(Role.ACADEMY_ADMIN)
 def audit_log(request: AcademyRequest) -> HttpResponse:
     page = paginate(request, selectors.audit_entries_visible_to(scope=request.scope))
-    rows = [presenters.audit_row(entry) for entry in page.object_list]
-    return render(request, "academy/audit_log.html", {"page": page, "rows": rows})
+    rows = [presenters.audit_table_row(presenters.audit_row(entry)) for entry in page.object_list]
+    return render(
+        request, "academy/audit_log.html", {"page": page, "head": presenters.AUDIT_HEAD, "rows": rows}
+    )
 
 
 @require_GET
 def frameworks(request: AcademyRequest) -> HttpResponse:
-    return render(
-        request,
-        "academy/frameworks.html",
-        {"frameworks": selectors.frameworks_visible_to(user=request.user)},
-    )
+    context = {
+        "frameworks": selectors.frameworks_visible_to(user=request.user),
+        "can_publish": can_publish_reference_data(request.user),
+    }
+    return render(request, "academy/frameworks.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.ACADEMY_ADMIN)
 def framework_import(request: AcademyRequest) -> HttpResponse:
+    require_reference_data_publisher(request.user)
     form = FrameworkVersionImportForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and form.parsed is not None:
         data = form.cleaned_data
@@ -375,7 +419,6 @@ def framework_import(request: AcademyRequest) -> HttpResponse:
         try:
             created = services.framework_version_import(
                 actor=request.user,
-                organisation=request.organisation,
                 framework=data["framework"],
                 version=version,
                 elements=form.parsed.tree,
@@ -385,7 +428,12 @@ def framework_import(request: AcademyRequest) -> HttpResponse:
         else:
             messages.success(request, f"Imported {created} with {form.parsed.count} elements.")
             return redirect("academy:framework_version", created.framework.slug, created.slug)
-    return render(request, "academy/framework_import.html", {"form": form})
+    context = {
+        "form": form,
+        "example_head": presenters.FRAMEWORK_CSV_EXAMPLE_HEAD,
+        "example_rows": presenters.FRAMEWORK_CSV_EXAMPLE_ROWS,
+    }
+    return render(request, "academy/framework_import.html", context)
 
 
 @require_GET
@@ -395,11 +443,15 @@ def framework_version(request: AcademyRequest, framework_slug: str, version_slug
         framework_slug=framework_slug,
         version_slug=version_slug,
     )
-    return render(
-        request,
-        "academy/framework_version.html",
-        {"version": version, "elements": selectors.element_tree(version=version)},
-    )
+    can_import = can_publish_reference_data(request.user)
+    context = {
+        "version": version,
+        "tag": presenters.framework_version_tag(version),
+        "summary": presenters.framework_version_summary(version, show_notes=can_import),
+        "elements": selectors.element_tree(version=version),
+        "can_import": can_import,
+    }
+    return render(request, "academy/framework_version.html", context)
 
 
 # --- Public pages ---------------------------------------------------------------------------------
@@ -409,14 +461,6 @@ def framework_version(request: AcademyRequest, framework_slug: str, version_slug
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "academy/accessibility.html")
-
-
-@login_not_required
-@never_cache
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    report = health_checks.cached_report()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

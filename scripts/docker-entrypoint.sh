@@ -11,6 +11,10 @@
 #   anything else     run as given (e.g. `sh`)
 set -eu
 
+# Every process of the image runs the production settings unless the environment says otherwise
+# (the image sets this too; it is repeated here for orchestrators that replace the environment).
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-academy.settings.production}"
+
 command="${1:-web}"
 [ "$#" -gt 0 ] && shift
 

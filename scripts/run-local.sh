@@ -8,6 +8,9 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# The worker and beat default to the production settings (academy/celery.py), like any
+# container; here every process runs the developer's settings unless told otherwise.
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-academy.settings.local}"
 BIN=.venv/bin
 ADDRESS="${RUN_ADDRESS:-0.0.0.0:8000}"
 PORT="${ADDRESS##*:}"
@@ -15,12 +18,10 @@ PORT="${ADDRESS##*:}"
 # Create the filesystem broker's folders where the settings put them (nothing when Redis is
 # the broker).
 "$BIN/python" - <<'PY'
-import os
 from pathlib import Path
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings.local")
 django.setup()
 from django.conf import settings
 

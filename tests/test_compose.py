@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.urls import reverse
 
 from tests.settings_env import ROOT, configurable_names, names_required_by
 
@@ -137,3 +138,25 @@ def test_dockerfile_entry_point_runs_every_compose_process() -> None:
     assert "celery -A academy beat" in script_text
     # The image's default settings module is the one compose runs.
     assert f"DJANGO_SETTINGS_MODULE={environment(services['web'])['DJANGO_SETTINGS_MODULE']}" in text
+
+
+def test_compose_runs_settings_that_refuse_the_demo_and_says_so() -> None:
+    """The demo's accounts share a published password: the settings compose runs refuse
+    `load_demo`, and the file tells the reader so instead of suggesting it."""
+    module = environment(compose()["services"]["web"])["DJANGO_SETTINGS_MODULE"].rsplit(".", 1)[-1]
+    settings_text = (ROOT / "academy" / "settings" / f"{module}.py").read_text(encoding="utf-8")
+    comments = "\n".join(
+        line for line in COMPOSE_FILE.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+    )
+
+    assert re.search(r"^DEMO_DATA_ALLOWED = False$", settings_text, re.MULTILINE)
+    assert "load_demo` refuses to run" in comments
+
+
+def test_web_healthcheck_probes_liveness() -> None:
+    """Compose restarts an unhealthy container: its probe must be the cheap liveness URL, never
+    readiness, which fails whenever the database or a worker is down."""
+    probe = " ".join(compose()["services"]["web"]["healthcheck"]["test"])
+
+    assert f"http://127.0.0.1:8000{reverse('academy:health_live')}" in probe
+    assert reverse("academy:health_ready") not in probe

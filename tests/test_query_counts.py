@@ -110,16 +110,18 @@ def test_audit_log(
 
 
 def test_frameworks_list(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
-    # + frameworks, + their versions (prefetched)
-    _get(client, nqsw, reverse("academy:frameworks"), django_assert_num_queries, BASE + 2)
+    # + frameworks, + their versions (prefetched), + the person's permissions and their groups'
+    # (may they publish reference data? decides the import button)
+    _get(client, nqsw, reverse("academy:frameworks"), django_assert_num_queries, BASE + 4)
 
 
 def test_framework_version(
     client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any
 ) -> None:
-    # + the version with its framework, + its elements (one query for the whole tree)
+    # + the version with its framework, + its elements (one query for the whole tree),
+    # + the person's own and group permissions (may they publish a corrected version?)
     url = reverse("academy:framework_version", args=["swe-professional-standards", "2019"])
-    response = _get(client, nqsw, url, django_assert_num_queries, BASE + 2)
+    response = _get(client, nqsw, url, django_assert_num_queries, BASE + 4)
     assert b"6.1" in response.content
 
 

@@ -8,7 +8,10 @@ URL answers 405 for every persona.
 
 Speed: the organisations, every persona and their sessions are made once per xdist worker (this
 module's fixture) in a transaction rolled back at the end; each case runs in a savepoint on top,
-so a case costs its request and the few objects its rule makes."""
+so a case costs its request and the few objects its rule makes. Each case's activity is rolled
+back with it, so the shared sessions stay as they were at sign-in: a worker's walk must finish
+within SESSION_IDLE_MINUTES (30 by default; it takes well under a minute), or the idle time-out
+signs the personas out."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass

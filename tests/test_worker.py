@@ -1,7 +1,8 @@
-"""The core's Celery wiring against real Redis and a real worker thread: /health/ sees the
-worker, and a notification email queued on commit is delivered once, even if the task runs
-twice."""
+"""The core's Celery wiring against real Redis and a real worker thread: the readiness report
+sees the worker, and a notification email queued on commit is delivered once through the outbox,
+even if its task runs twice."""
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,9 +12,10 @@ from django.core import mail
 from django.urls import reverse
 
 from academy.celery import app
-from academy.models import Notification
+from academy.health import record_heartbeat
+from academy.models import Notification, OutboxMessage
+from academy.outbox.tasks import outbox_send
 from academy.services import notification_send
-from academy.tasks import notification_email
 from academy.tests.factories import UserFactory
 
 
@@ -24,18 +26,31 @@ def celery_worker(transactional_db: None) -> Iterator[Any]:
         yield worker
 
 
-def test_health_reports_database_broker_and_worker(client: Any, celery_worker: Any) -> None:
-    response = client.get(reverse("academy:health"))
+OPERATOR_TOKEN = "operator-token-for-tests"
+
+
+def operator_report(client: Any, settings: Any) -> Any:
+    settings.HEALTH_TOKEN = OPERATOR_TOKEN
+    return client.get(reverse("academy:health_ready"), HTTP_AUTHORIZATION=f"Bearer {OPERATOR_TOKEN}")
+
+
+def test_readiness_reports_database_broker_worker_and_beat(
+    client: Any, settings: Any, celery_worker: Any
+) -> None:
+    record_heartbeat()  # beat's last run; no beat process in this test
+    response = operator_report(client, settings)
     body = response.json()
     assert body["database"] == "ok"
     assert body["broker"] == "ok"
     assert body["worker"] == "ok"
     assert body["workers_responding"] >= 1
+    assert body["beat"] == "ok"
     assert response.status_code == 200
 
 
-def test_health_without_a_worker_is_degraded(client: Any, db: None) -> None:
-    response = client.get(reverse("academy:health"))
+def test_readiness_without_a_worker_is_degraded(client: Any, settings: Any, db: None) -> None:
+    record_heartbeat()
+    response = operator_report(client, settings)
     assert response.status_code == 503
     body = response.json()
     assert body["database"] == "ok"
@@ -43,18 +58,22 @@ def test_health_without_a_worker_is_degraded(client: Any, db: None) -> None:
     assert body["worker"] == "unavailable"
 
 
-def test_notification_email_goes_through_the_worker_once(celery_worker: Any) -> None:
+def test_notification_email_goes_through_the_worker_once(celery_worker: Any, settings: Any) -> None:
+    settings.OUTBOX_SEND_AFTER_COMMIT = "task"
     user = UserFactory(email="reminded@example.test")
     mail.outbox.clear()
     notification = notification_send(recipient=user, title="Supervision is due", url="/", email=True)
-    # on_commit has fired (no surrounding transaction); wait for the worker to deliver.
-    result = notification_email.apply_async(args=[str(notification.pk)])  # a duplicate delivery
-    result.get(timeout=20)
-    Notification.objects.get(pk=notification.pk)
-    for _ in range(100):
-        if Notification.objects.filter(pk=notification.pk, emailed_at__isnull=False).exists():
+    message = OutboxMessage.objects.get(dedupe_key=f"notification:{notification.pk}")
+    # on_commit has queued the shortcut (no surrounding transaction); queue a duplicate too.
+    outbox_send.apply_async(args=[str(message.pk)]).get(timeout=20)
+    for _ in range(200):
+        message.refresh_from_db()
+        if message.status == OutboxMessage.Status.SENT:
             break
+        time.sleep(0.05)
+    assert message.status == OutboxMessage.Status.SENT
     assert Notification.objects.get(pk=notification.pk).emailed_at is not None
+    outbox_send.apply_async(args=[str(message.pk)]).get(timeout=20)  # and one after it was sent
     sent = [m for m in mail.outbox if m.to == ["reminded@example.test"]]
     assert len(sent) == 1
     assert "Supervision is due" in sent[0].subject

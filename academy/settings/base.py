@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "academy.health.middleware.LivenessMiddleware",  # first: the probe needs nothing below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "academy.idle_timeout.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -104,6 +106,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only the built output: the sources beside it in static/src/ (SCSS, build script) are never served.
 STATICFILES_DIRS = [BASE_DIR / "static" / "dist"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -111,6 +114,47 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+
+# --- Private files (academy/files, docs/adr/0005-private-files.md) -----------------------------
+# Uploads (evidence, certificates, placement documents) live in their own storage with no public
+# URL: people fetch them only through the download view, which asks the owning app's access
+# check. On disk under PRIVATE_MEDIA_ROOT (never below MEDIA_ROOT or the static folders; a system
+# check refuses that), or in a private S3 bucket with PRIVATE_STORAGE=s3.
+PRIVATE_STORAGE = env("PRIVATE_STORAGE", default="filesystem")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+if PRIVATE_STORAGE == "s3":
+    # Credentials come from the usual AWS variables or the instance's role, read by boto3.
+    PRIVATE_FILES_STORAGE: dict = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PRIVATE_S3_BUCKET"),
+            "region_name": env("PRIVATE_S3_REGION", default=None),
+            "endpoint_url": env("PRIVATE_S3_ENDPOINT_URL", default=None),
+            "location": env("PRIVATE_S3_PREFIX", default="private"),
+            # The bucket's own policy keeps objects private (block all public access).
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    PRIVATE_FILES_STORAGE = {
+        "BACKEND": "academy.files.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    }
+STORAGES["private"] = PRIVATE_FILES_STORAGE
+PRIVATE_FILES_MAX_MB = env.float("PRIVATE_FILES_MAX_MB", default=10)
+# Types people may upload, as content types; the content decides the type, never the name.
+# Unset: every type academy/files/validation.py knows (PDF, Office and OpenDocument files,
+# PNG, JPEG, plain text and CSV).
+PRIVATE_FILES_ALLOWED_TYPES: list[str] = env.list("PRIVATE_FILES_ALLOWED_TYPES", default=[])
+# A clamd virus scanner: tcp://host:3310 or unix:///run/clamav/clamd.ctl. Empty: no scanning.
+# When set and unreachable, uploads are refused rather than stored unscanned.
+CLAMD_URL = env("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30)
+# Bearer token that shows the whole readiness report (/health/ready/) to a monitoring system.
+# Empty: only signed-in superusers see it; everyone else gets the status word.
+HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
 
 # --- Caches and sessions --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -131,25 +175,61 @@ else:
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A session ends after this many minutes without activity, with a warning shortly before
+# (academy/idle_timeout/). GOV.UK services use 30 to 60 minutes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_IDLE_WARNING_SECONDS = 120
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Social Work Academy <academy@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may block. Without it a silent server would hold a sender forever.
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT", 30)
+
+# --- The outbox: every email is a row first, sent by a sweep (docs/adr/0007-outbox.md) ------
+# After commit: "task" queues a Celery task to send the row at once; "inline" sends it in the
+# process that committed (the tests); "off" leaves it to the sweep. The sweep (every minute)
+# is what guarantees delivery; the shortcut only saves waiting for it.
+OUTBOX_SEND_AFTER_COMMIT = "task"
+# A sender holds a claimed message this long. Longer than a task may run (CELERY_TASK_TIME_LIMIT),
+# so a live sender never loses its messages; a dead one's are sent again after it.
+OUTBOX_LEASE_SECONDS = 300
+OUTBOX_MAX_ATTEMPTS = 10
+OUTBOX_RETRY_SECONDS = 60  # the first retry; doubling after each failed attempt
+OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
+OUTBOX_FAILURES_BEFORE_PAUSE = 3  # failed sends in a row before a sweep stops (server down)
+OUTBOX_SWEEP_SECONDS = 45  # a sweep stops taking new batches after this long
 
 # --- The academy's own settings ----------------------------------------------------------------
 ACADEMY_NAME = env("ACADEMY_NAME", default="Social Work Academy")
 # The brand colour drives the header and links; it must keep 4.5:1 contrast with white text.
 ACADEMY_COLOUR = env("ACADEMY_COLOUR", default="#1d4f6e")
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+# Resends are limited so an invitation cannot be used to flood someone's inbox: at most this
+# many emails per invitation, and not again within this many minutes of the last one.
+INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
+INVITATION_RESEND_MINUTES = env.int("INVITATION_RESEND_MINUTES", default=10)
+# Defaults for the thresholds each organisation may set for itself (Organisation settings page).
+EVIDENCE_WAITING_DAYS = env.int("EVIDENCE_WAITING_DAYS", default=14)
+# Navigation badges (counts registered by apps) are cached per person this long.
+NAV_COUNT_CACHE_SECONDS = 60
+# `manage.py load_demo` creates people with a published password; production turns this off.
+DEMO_DATA_ALLOWED = True
 # MFA is required for assessors, PSWs, academy admins and moderators. Only a local demo may
 # relax it, and every page then says so.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 
 # --- allauth --------------------------------------------------------------------------------
 ACCOUNT_ADAPTER = "academy.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "academy.account_forms.InvitationSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "academy.account_forms.InvitationSignupForm",
+    "add_email": "academy.account_forms.NoExtraEmailForm",
+}
+# One address per person, the one they were invited at: nobody can claim someone else's
+# address as a second one (which would block that person's invitation).
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -175,6 +255,13 @@ AXES_USERNAME_CALLABLE = "academy.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# --- The client's address behind proxies (academy/client_ip.py) -----------------------------
+# How many proxies of our own (load balancer, nginx...) stand in front of the portal. Each adds
+# the address it saw to X-Forwarded-For; 0 ignores that header, which a client can write itself.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # the adapter asks academy.client_ip anyway
+AXES_CLIENT_IP_CALLABLE = "academy.client_ip.client_ip"
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

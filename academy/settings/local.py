@@ -1,7 +1,7 @@
 """A developer's laptop and the demo: `make run`."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import PRIVATE_FILES_STORAGE, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-not-secret-0f1e2d3c4b5a69788796a5b4c3d2e1f0")
@@ -12,4 +12,5 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_FILES_STORAGE,
 }

@@ -36,8 +36,13 @@ CELERY_TASK_DEFAULT_QUEUE = f"academy-test-{_redis_offset}-{_worker}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
+CLAMD_URL = ""  # the scanner tests start a fake clamd and point at it
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Outbox rows are sent in the test's own process after commit, so `mail.outbox` shows them;
+# the outbox's own tests switch to "task" or "off" where the path matters.
+OUTBOX_SEND_AFTER_COMMIT = "inline"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 AXES_ENABLED = False  # the lockout tests switch it back on
 MFA_REQUIRED_FOR_STAFF = True

@@ -5,8 +5,9 @@ templates only loop; `academy/tests/test_components.py` pins the HTML each tag r
     {% load govuk %}
     {% govuk_tag "Submitted" "blue" %}
     {% summary_list rows %}                       rows: [{key, value, action_url?, action_text?,
-                                                         action_hidden?}]
-    {% govuk_table "Caption" head rows %}         head: [str], rows: [[cell, ...]] (str or safe HTML)
+                                                         action_hidden?}]; value: str or a Cell
+    {% govuk_table "Caption" head rows %}         head: [str or Cell], rows: [[cell, ...]]; a cell
+                                                  is text, safe HTML or an academy.components.Cell
     {% pagination page_obj %}                     a Django Page; keeps the other query parameters
     {% task_list items %}                         items: [{title, url, status_text, status_colour, hint?}]
     {% back_link url %}
@@ -23,6 +24,8 @@ from typing import Any
 from django import forms, template
 from django.core.paginator import Page
 from django.http import QueryDict
+
+from academy.components import as_cell
 
 register = template.Library()
 
@@ -44,7 +47,7 @@ def summary_list(rows: Iterable[Mapping[str, Any]], card_title: str = "") -> dic
         prepared.append(
             {
                 "key": row.get("key", ""),
-                "value": row.get("value", ""),
+                "value": as_cell(row.get("value", "")),
                 "action_url": action_url,
                 "action_text": row.get("action_text") or "Change",
                 "action_hidden": row.get("action_hidden", row.get("key", "")) if action_url else "",
@@ -64,16 +67,20 @@ def govuk_table(
     rows: Iterable[Sequence[object]],
     caption_size: str = "m",
     first_cell_is_header: bool = False,
+    scroll_label: str = "",
 ) -> dict[str, object]:
     """A table with a caption (size `s`, `m` or `l`; empty for a plain caption), a header row
-    and body rows. Cells are escaped unless marked safe. With `first_cell_is_header` each
-    row's first cell is a `<th scope="row">`."""
+    and body rows. A cell is text (escaped unless marked safe) or a `Cell` (a link, a second
+    line, a tag, POST buttons, numeric alignment). With `first_cell_is_header` each row's
+    first cell is a `<th scope="row">`. With `scroll_label` the table sits in a region that
+    scrolls sideways on narrow screens and can be reached by keyboard, named by the label."""
     return {
         "caption": caption,
         "caption_size": caption_size,
-        "head": list(head),
-        "rows": [list(row) for row in rows],
+        "head": [as_cell(cell) for cell in head],
+        "rows": [[as_cell(cell) for cell in row] for row in rows],
         "first_cell_is_header": first_cell_is_header,
+        "scroll_label": scroll_label,
     }
 
 

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -72,3 +74,12 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Reminder {n}")
     body = "Something needs your attention."
+
+
+def token_from_email(message: Any) -> str:
+    """The invitation token in a captured invitation email (`django.core.mail.outbox`): the
+    only place a token exists, since the outbox mints it as the email is built."""
+    body = str(getattr(message, "body", message))
+    match = re.search(r"/invitations/([\w-]+)/", body)
+    assert match, body
+    return match.group(1)

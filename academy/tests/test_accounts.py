@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from academy.models import AuditEntry, Invitation, Membership, User
 from academy.roles import Role
-from academy.tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from academy.tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory, token_from_email
 from conftest import Orgs, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,20 @@ def invite(client: Client, actor: User, organisation: Any, email: str, role: str
     return match.group(1)
 
 
-def sign_up_with(client: Client, token: str, email: str, password: str = NEW_PASSWORD) -> Any:
+CONTINUE = "/invitations/accept/"
+
+
+def open_link(client: Client, token: str) -> Any:
+    """Open the emailed link as a browser would: the token moves into the session and the
+    browser lands on the token-free page, whose response is returned."""
     response = client.get(reverse("academy:invitation_accept", args=[token]))
+    assert response.status_code == 302
+    assert response["Location"] == CONTINUE == reverse("academy:invitation_continue")
+    return client.get(CONTINUE)
+
+
+def sign_up_with(client: Client, token: str, email: str, password: str = NEW_PASSWORD) -> Any:
+    response = open_link(client, token)
     assert response.status_code == 302
     assert response["Location"] == reverse("account_signup")
     return client.post(
@@ -69,7 +81,7 @@ class TestInvitations:
         token = invite(client, psw, orgs.home, "nadia@example.test")
         sign_up_with(client, token, "nadia@example.test")
         client.logout()
-        response = client.get(reverse("academy:invitation_accept", args=[token]))
+        response = open_link(client, token)
         assert response.status_code == 410
         assert b"already been used" in response.content
 
@@ -78,7 +90,7 @@ class TestInvitations:
     ) -> None:
         token = invite(client, psw, orgs.home, "nadia@example.test")
         with time_machine.travel(timezone.now() + timedelta(days=15)):
-            response = client.get(reverse("academy:invitation_accept", args=[token]))
+            response = open_link(client, token)
             assert response.status_code == 410
             assert b"expired" in response.content
             signup = client.post(
@@ -94,7 +106,7 @@ class TestInvitations:
         client.force_login(psw)
         assert client.post(reverse("academy:invitation_revoke", args=[invitation.pk])).status_code == 302
         client.logout()
-        response = client.get(reverse("academy:invitation_accept", args=[token]))
+        response = open_link(client, token)
         assert response.status_code == 410
         assert b"withdrawn" in response.content
 
@@ -102,7 +114,10 @@ class TestInvitations:
         old_token = invite(client, psw, orgs.home, "nadia@example.test")
         invitation = Invitation.objects.get(email="nadia@example.test")
         client.force_login(psw)
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        with (
+            time_machine.travel(timezone.now() + timedelta(minutes=11)),
+            TestCase.captureOnCommitCallbacks(execute=True),
+        ):
             client.post(reverse("academy:invitation_resend", args=[invitation.pk]))
         new_token = re.search(r"/invitations/([\w-]+)/", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
         client.logout()
@@ -129,10 +144,9 @@ class TestInvitations:
         self, client: Client, psw: User, social_worker: User, orgs: Orgs
     ) -> None:
         token = invite(client, psw, orgs.home, social_worker.email, role=Role.PRACTICE_EDUCATOR)
-        link = reverse("academy:invitation_accept", args=[token])
         client.force_login(social_worker)
-        assert b"Accept invitation" in client.get(link).content
-        assert client.post(link)["Location"] == reverse("academy:home")
+        assert b"Accept invitation" in open_link(client, token).content
+        assert client.post(CONTINUE)["Location"] == reverse("academy:home")
         roles = set(Membership.objects.filter(user=social_worker).values_list("role", flat=True))
         assert roles == {Role.SOCIAL_WORKER, Role.PRACTICE_EDUCATOR}
 
@@ -141,10 +155,9 @@ class TestInvitations:
     ) -> None:
         Membership.objects.filter(user=nqsw).update(is_active=False)
         token = invite(client, psw, orgs.home, nqsw.email, role=Role.SOCIAL_WORKER)
-        link = reverse("academy:invitation_accept", args=[token])
-        page = client.get(link)
+        page = open_link(client, token)
         assert b"You already have an account" in page.content
-        assert client.post(link)["Location"] == reverse("account_login")
+        assert client.post(CONTINUE)["Location"] == reverse("account_login")
         assert login(client, nqsw.email)["Location"] == reverse("academy:home")
 
     def test_signed_in_as_someone_else_is_refused(
@@ -152,7 +165,8 @@ class TestInvitations:
     ) -> None:
         token = invite(client, psw, orgs.home, "nadia@example.test")
         client.force_login(nqsw)
-        response = client.post(reverse("academy:invitation_accept", args=[token]))
+        assert open_link(client, token).status_code == 403
+        response = client.post(CONTINUE)
         assert response.status_code == 403
         assert Invitation.objects.get(email="nadia@example.test").accepted_at is None
 
@@ -209,6 +223,98 @@ class TestInvitations:
         token = invite(client, academy_admin, orgs.sibling, "new-psw@example.test", role=Role.PSW)
         assert Invitation.objects.get(email="new-psw@example.test").organisation == orgs.sibling
         assert token
+
+
+class TestInvitationLinkLeavesTheAddress:
+    """The token is in the address bar once: the first GET moves it into the session."""
+
+    def test_first_use_moves_the_token_into_the_session(self, client: Client, psw: User, orgs: Orgs) -> None:
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        response = client.get(reverse("academy:invitation_accept", args=[token]))
+        assert response.status_code == 302
+        assert token not in response["Location"]
+        assert response["Cache-Control"].startswith("max-age=0")  # never_cache: no stored copy
+        page = client.get(response["Location"])
+        assert page.status_code == 302
+        signup = client.get(page["Location"])
+        assert signup.status_code == 200
+        assert token not in signup.content.decode()
+        assert client.session["academy_invitation_token"] == token
+
+    def test_the_token_free_page_without_a_link_opened_says_so(self, client: Client, db: None) -> None:
+        response = client.get(CONTINUE)
+        assert response.status_code == 404
+        assert b"This invitation link is not valid" in response.content
+
+    def test_an_unknown_token_is_not_kept(self, client: Client, db: None) -> None:
+        response = client.get(reverse("academy:invitation_accept", args=["made-up-token"]))
+        assert response.status_code == 404
+        assert "academy_invitation_token" not in client.session
+
+    def test_the_link_itself_takes_no_post(self, client: Client, psw: User, orgs: Orgs) -> None:
+        token = invite(client, psw, orgs.home, "nadia@example.test")
+        assert client.post(reverse("academy:invitation_accept", args=[token])).status_code == 405
+
+    def test_accepting_forgets_the_token(
+        self, client: Client, psw: User, social_worker: User, orgs: Orgs
+    ) -> None:
+        token = invite(client, psw, orgs.home, social_worker.email, role=Role.PRACTICE_EDUCATOR)
+        client.force_login(social_worker)
+        open_link(client, token)
+        client.post(CONTINUE)
+        assert "academy_invitation_token" not in client.session
+        assert client.get(CONTINUE).status_code == 404
+
+
+def resend(client: Client, invitation: Invitation) -> Any:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("academy:invitation_resend", args=[invitation.pk]), follow=True)
+
+
+class TestResendLimits:
+    def test_a_resend_within_minutes_is_refused_with_a_reason(
+        self, client: Client, psw: User, orgs: Orgs, settings: Any
+    ) -> None:
+        settings.INVITATION_RESEND_MINUTES = 10
+        invite(client, psw, orgs.home, "nadia@example.test")
+        invitation = Invitation.objects.get(email="nadia@example.test")
+        client.force_login(psw)
+        mail.outbox.clear()
+        with time_machine.travel(timezone.now() + timedelta(minutes=9)):
+            page = resend(client, invitation).content.decode()
+        assert "sent less than 10 minutes ago" in page
+        assert "junk or spam folder" in page
+        assert mail.outbox == []
+        assert Invitation.objects.get(pk=invitation.pk).send_count == 1
+        assert not AuditEntry.objects.filter(verb="invitation.resend").exists()
+        with time_machine.travel(timezone.now() + timedelta(minutes=10, seconds=1)):
+            assert "A new invitation link was sent" in resend(client, invitation).content.decode()
+        assert len(mail.outbox) == 1
+
+    def test_no_more_than_the_most_sends(self, client: Client, psw: User, orgs: Orgs, settings: Any) -> None:
+        settings.INVITATION_MAX_SENDS = 3
+        settings.INVITATION_RESEND_MINUTES = 10
+        invite(client, psw, orgs.home, "nadia@example.test")
+        invitation = Invitation.objects.get(email="nadia@example.test")
+        client.force_login(psw)
+        mail.outbox.clear()
+        start = timezone.now()
+        # Hours apart, so each press signs in again (sessions end after a while idle).
+        for hours in (1, 2):
+            with time_machine.travel(start + timedelta(hours=hours)):
+                client.force_login(psw)
+                resend(client, invitation)
+        assert len(mail.outbox) == 2
+        with time_machine.travel(start + timedelta(hours=3)):
+            client.force_login(psw)
+            page = resend(client, invitation).content.decode()
+        assert "already been sent 3 times, the most allowed" in page
+        assert "revoke this invitation and send a new one" in page
+        assert len(mail.outbox) == 2
+        assert Invitation.objects.get(pk=invitation.pk).send_count == 3
+        # The way on that the message gives works: revoke, then invite again.
+        client.post(reverse("academy:invitation_revoke", args=[invitation.pk]))
+        invite(client, psw, orgs.home, "nadia@example.test")
 
 
 def login(client: Client, email: str, password: str = TEST_PASSWORD) -> Any:
@@ -435,7 +541,7 @@ class TestInvitationAuthority:
         client.force_login(academy_admin)
         client.post(reverse("academy:membership_deactivate", args=[Membership.objects.get(user=psw).pk]))
         client.logout()
-        response = client.get(reverse("academy:invitation_accept", args=[token]))
+        response = open_link(client, token)
         assert response.status_code == 410
         assert b"no longer valid" in response.content
         signup = client.post(
@@ -453,7 +559,8 @@ class TestInvitationAuthority:
         client.force_login(psw)
         client.post(reverse("academy:membership_deactivate", args=[membership.pk]))
         client.logout()
-        response = client.post(reverse("academy:invitation_accept", args=[token]))
+        assert open_link(client, token).status_code == 410
+        response = client.post(CONTINUE)
         assert response.status_code == 410
         membership.refresh_from_db()
         assert membership.is_active is False
@@ -465,11 +572,13 @@ class TestInvitationAuthority:
             actor=psw, organisation=orgs.home, email="y@example.test", role=Role.NQSW
         )
         Invitation.objects.filter(pk=first.invitation.pk).update(expires_at=timezone.now())
-        second = services.invitation_create(
-            actor=psw, organisation=orgs.home, email="y@example.test", role=Role.NQSW
-        )
+        mail.outbox.clear()
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends after commit
+            services.invitation_create(
+                actor=psw, organisation=orgs.home, email="y@example.test", role=Role.NQSW
+            )
         user = UserFactory(email="y@example.test")
-        services.invitation_accept(token=second.token, user=user)
+        services.invitation_accept(token=token_from_email(mail.outbox[-1]), user=user)
         assert Invitation.objects.get(pk=first.invitation.pk).revoked_at is not None
 
     def test_staff_cannot_change_their_own_role(self, client: Client, psw: User) -> None:

@@ -3,6 +3,7 @@ Django's template engine and compares the HTML structurally (attribute order and
 not matter; elements, attributes and text do). No database."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django import forms
@@ -13,6 +14,8 @@ from django.test.html import parse_html
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
+from academy.components import Cell, PostButton, Tag
+from academy.registry.home_panels import ShownPanel
 from academy.templatetags.govuk import css_colour, duration_words, sentence_case
 
 
@@ -95,6 +98,36 @@ class TestSummaryList:
             """,
         )
 
+    def test_a_value_can_be_a_cell_and_a_card_has_a_title(self) -> None:
+        rows = [
+            {"key": "Status", "value": Cell("since 1 May 2026", tag=Tag("Deactivated", "grey"))},
+            {"key": "Source", "value": Cell("PCF", href="https://example.org/pcf")},
+        ]
+        assert_html(
+            render('{% summary_list rows card_title="Brackenmoor" %}', rows=rows),
+            """
+            <div class="govuk-summary-card">
+              <div class="govuk-summary-card__title-wrapper">
+                <h2 class="govuk-summary-card__title">Brackenmoor</h2>
+              </div>
+              <div class="govuk-summary-card__content">
+                <dl class="govuk-summary-list">
+                  <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">Status</dt>
+                    <dd class="govuk-summary-list__value"><strong
+                        class="govuk-tag govuk-tag--grey">Deactivated</strong> since 1 May 2026</dd>
+                  </div>
+                  <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">Source</dt>
+                    <dd class="govuk-summary-list__value"><a class="govuk-link"
+                        href="https://example.org/pcf">PCF</a></dd>
+                  </div>
+                </dl>
+              </div>
+            </div>
+            """,
+        )
+
 
 class TestTable:
     def test_caption_head_and_cells(self) -> None:
@@ -147,6 +180,75 @@ class TestTable:
                 </tr>
               </tbody>
             </table>
+            """,
+        )
+
+    def test_rich_cells_a_numeric_column_and_a_scrolling_region(self) -> None:
+        head = ["Person", "Status", Cell("People", numeric=True), "Actions"]
+        buttons = [
+            PostButton("/resend/", "Resend", hidden="to sam@example.org"),
+            PostButton("/revoke/", "Revoke", style="warning"),
+        ]
+        rows = [
+            [
+                Cell("Sam <Patel>", href="/people/1/", hint="sam@example.org"),
+                Cell(tag=Tag("Pending", "blue"), hint="Expires 3 May 2026"),
+                Cell("3", numeric=True),
+                Cell(buttons=buttons),
+            ],
+            ["", "", Cell("a long note", small=True), ""],
+        ]
+        html = Template(
+            '{% load govuk %}{% govuk_table "Invitations" head rows scroll_label="Sent" %}'
+        ).render(Context({"head": head, "rows": rows, "csrf_token": "TOKEN"}))
+        assert_html(
+            html,
+            """
+            <div class="academy-table-scroll" tabindex="0" role="region" aria-label="Sent">
+            <table class="govuk-table">
+              <caption class="govuk-table__caption govuk-table__caption--m">Invitations</caption>
+              <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Person</th>
+                  <th scope="col" class="govuk-table__header">Status</th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">People</th>
+                  <th scope="col" class="govuk-table__header">Actions</th>
+                </tr>
+              </thead>
+              <tbody class="govuk-table__body">
+                <tr class="govuk-table__row">
+                  <td class="govuk-table__cell"><a class="govuk-link"
+                      href="/people/1/">Sam &lt;Patel&gt;</a><br><span
+                      class="govuk-body-s">sam@example.org</span></td>
+                  <td class="govuk-table__cell"><strong
+                      class="govuk-tag govuk-tag--blue">Pending</strong><br><span
+                      class="govuk-body-s">Expires 3 May 2026</span></td>
+                  <td class="govuk-table__cell govuk-table__cell--numeric">3</td>
+                  <td class="govuk-table__cell">
+                    <form method="post" action="/resend/" class="govuk-!-display-inline">
+                      <input type="hidden" name="csrfmiddlewaretoken" value="TOKEN">
+                      <button class="govuk-button govuk-button--secondary govuk-!-margin-bottom-1"
+                          data-module="govuk-button" data-prevent-double-click="true"
+                          type="submit">Resend<span
+                          class="govuk-visually-hidden"> to sam@example.org</span></button>
+                    </form>
+                    <form method="post" action="/revoke/" class="govuk-!-display-inline">
+                      <input type="hidden" name="csrfmiddlewaretoken" value="TOKEN">
+                      <button class="govuk-button govuk-button--warning govuk-!-margin-bottom-1"
+                          data-module="govuk-button" data-prevent-double-click="true"
+                          type="submit">Revoke</button>
+                    </form>
+                  </td>
+                </tr>
+                <tr class="govuk-table__row">
+                  <td class="govuk-table__cell"></td>
+                  <td class="govuk-table__cell"></td>
+                  <td class="govuk-table__cell govuk-body-s">a long note</td>
+                  <td class="govuk-table__cell"></td>
+                </tr>
+              </tbody>
+            </table>
+            </div>
             """,
         )
 
@@ -484,3 +586,25 @@ class TestFilters:
         assert "New password" in html
         assert "New Password" not in html
         assert "placeholder" not in html
+
+
+class TestHomePanel:
+    def test_a_panel_renders_its_template_with_its_own_context_then_the_page_resumes(self) -> None:
+        panel = ShownPanel(
+            "app.sentinel",
+            "From an app",
+            "academy/panels/notifications.html",
+            {"notifications": [SimpleNamespace(title="Review <due>", body="")]},
+        )
+        html = Template("{% load panels %}{% render_panel panel %}<p>{{ notifications }}</p>").render(
+            Context({"panel": panel, "notifications": "The page's own value"})
+        )
+        assert panel.heading_id == "panel-app-sentinel"
+        assert_html(
+            html,
+            """
+            <ul class="govuk-list govuk-list--spaced"><li><strong>Review &lt;due&gt;</strong></li></ul>
+            <p class="govuk-body"><a class="govuk-link" href="/notifications/">See all notifications</a></p>
+            <p>The page&#x27;s own value</p>
+            """,
+        )

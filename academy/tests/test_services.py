@@ -8,29 +8,10 @@ from academy import services
 from academy.models import AuditEntry, Membership, Notification
 from academy.roles import Role
 from academy.selectors import notifications_visible_to
-from academy.tests.factories import NotificationFactory, UserFactory
+from academy.tests.factories import NotificationFactory, UserFactory, token_from_email
 from conftest import Orgs
 
 pytestmark = pytest.mark.django_db
-
-
-def test_notification_email_is_sent_once_however_often_the_task_runs(
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    user = UserFactory()
-    notification = NotificationFactory(recipient=user, send_email=True)
-    mail.outbox.clear()
-    assert services.notification_email_deliver(notification_id=str(notification.pk)) is True
-    assert services.notification_email_deliver(notification_id=str(notification.pk)) is False
-    assert len(mail.outbox) == 1
-    assert notification.title in mail.outbox[0].subject
-    assert "http://testserver/" in mail.outbox[0].body
-
-
-def test_in_app_only_notification_is_never_emailed() -> None:
-    notification = NotificationFactory(send_email=False)
-    assert services.notification_email_deliver(notification_id=str(notification.pk)) is False
-    assert mail.outbox == []
 
 
 def test_mark_read_touches_only_the_users_own_notifications() -> None:
@@ -105,23 +86,21 @@ def test_invitation_email_says_who_where_and_until_when(
     (message,) = mail.outbox
     assert message.to == ["x@example.test"]
     assert orgs.home.name in message.subject
-    assert f"http://testserver/invitations/{issued.token}/" in message.body
+    token = token_from_email(message)
+    assert f"http://testserver/invitations/{token}/" in message.body
+    assert services.invitation_find_by_token(token=token) == issued.invitation
     assert "Hello Ola Test" in message.body
     assert "newly qualified social worker" in message.body
     assert "expires at " in message.body
     assert ".." not in message.body
 
 
-def test_notifications_about_an_organisation_left_behind_are_hidden_and_not_emailed(
-    nqsw: Any, orgs: Orgs
-) -> None:
+def test_notifications_about_an_organisation_left_behind_are_hidden(nqsw: Any, orgs: Orgs) -> None:
     kept = NotificationFactory(recipient=nqsw, organisation=None)
     about_home = NotificationFactory(recipient=nqsw, organisation=orgs.home, send_email=True)
     assert set(notifications_visible_to(user=nqsw)) == {kept, about_home}
     Membership.objects.filter(user=nqsw).update(is_active=False)
     assert list(notifications_visible_to(user=nqsw)) == [kept]
-    assert services.notification_email_deliver(notification_id=str(about_home.pk)) is False
-    assert mail.outbox == []
 
 
 @pytest.mark.parametrize("url", ["https://elsewhere.example/x", "//elsewhere.example/x", ".evil.example/x"])
@@ -141,3 +120,21 @@ def test_a_council_cannot_hold_members(orgs: Orgs) -> None:
     child.save()
     assert organisation_scope_ids(organisation=orgs.home) == {orgs.home.pk}
     assert organisation_scope_ids(organisation=orgs.partnership) >= {orgs.home.pk, orgs.sibling.pk}
+
+
+def test_a_resend_waits_from_when_the_last_email_was_queued_not_sent(psw: Any, orgs: Orgs) -> None:
+    """A slow mail server must not let a second press through: the wait counts from the queue."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    issued = services.invitation_create(
+        actor=psw, organisation=orgs.home, email="slow@example.test", role=Role.NQSW
+    )
+    issued.invitation.refresh_from_db()
+    assert issued.invitation.sent_at is None  # nothing swept yet
+    with pytest.raises(ValidationError, match="less than 10 minutes ago"):
+        services.invitation_resend(actor=psw, invitation=issued.invitation)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        assert services.invitation_resend(actor=psw, invitation=issued.invitation).invitation.send_count == 2

@@ -7,9 +7,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
+from academy.models import OutboxMessage
 from academy.roles import MFA_ROLES, STAFF_ROLES, Role
 from academy.testing.walk import ANONYMOUS, Persona, Rule, WalkRegistry, World
+from academy.tests import files_support
 from academy.tests.factories import InvitationFactory, MembershipFactory, NotificationFactory, UserFactory
 
 PERSONAS = (
@@ -74,6 +77,23 @@ def _notification_expect(persona: Persona) -> int:
     return 302 if persona.organisation in REACHES_HOME | {"university"} else 404
 
 
+def uploader_only(persona: Persona) -> int:
+    return 200 if persona.name == "nqsw" else 404
+
+
+def _failed_email(world: World) -> OutboxMessage:
+    """An email to someone in the home council that failed for good: what an operator retries."""
+    return OutboxMessage.objects.create(
+        kind="notification",
+        to_email="someone@example.test",
+        organisation=world.orgs.home,
+        dedupe_key="url-walk",
+        status=OutboxMessage.Status.FAILED,
+        due_at=timezone.now(),
+        attempts=10,
+    )
+
+
 PORTAL_RULES: dict[str, Rule] = {
     "academy:home": Rule(named("academy:home")),
     "academy:organisation_switch": Rule(
@@ -107,23 +127,61 @@ PORTAL_RULES: dict[str, Rule] = {
         method="POST",
         expect=staff_only(302, elsewhere=404),
     ),
-    # The invitation link is public; an unknown token is not found, signed in or not.
+    "academy:membership_dates": Rule(
+        of("academy:membership_dates", "membership"),
+        method="POST",
+        data={"started_on_0": "1", "started_on_1": "9", "started_on_2": "2025"},
+        expect=staff_only(302, elsewhere=404),
+    ),
+    # The invitation link is public and GET only: a known token moves into the session and the
+    # browser goes on to the token-free page; an unknown token is not found, signed in or not.
     "academy:invitation_accept": Rule(
         named("academy:invitation_accept", "not-a-real-token"), default=404, anonymous=404
     ),
+    # The token-free page reads the invitation from the session; with none there, it says the
+    # link is not valid (the invitation tests walk it with a real token).
+    "academy:invitation_continue": Rule(named("academy:invitation_continue"), default=404, anonymous=404),
     "academy:notifications": Rule(named("academy:notifications")),
     "academy:notifications_read_all": Rule(
         named("academy:notifications_read_all"), method="POST", default=302
     ),
     "academy:notification_read": Rule(_own_notification, method="POST", expect=_notification_expect),
     "academy:audit_log": Rule(named("academy:audit_log"), expect=holding(Role.ACADEMY_ADMIN, 200)),
-    "academy:frameworks": Rule(named("academy:frameworks")),
-    "academy:framework_import": Rule(
-        named("academy:framework_import"), expect=holding(Role.ACADEMY_ADMIN, 200)
+    # The email outbox: academy admins (the rows of their organisations: the partnership's admin
+    # sees its member councils', so the home council's failed email) and superusers (every row).
+    # Rows outside an admin's scope are 404 (academy/tests/test_isolation.py).
+    "academy:outbox": Rule(named("academy:outbox"), expect=holding(Role.ACADEMY_ADMIN, 200)),
+    "academy:outbox_message": Rule(
+        of("academy:outbox_message", "outbox_message"), expect=holding(Role.ACADEMY_ADMIN, 200)
     ),
+    "academy:outbox_retry": Rule(
+        of("academy:outbox_retry", "outbox_message"), method="POST", expect=holding(Role.ACADEMY_ADMIN, 302)
+    ),
+    # Organisation settings: the partnership's academy admin looks after it and its member
+    # councils (the sibling's too); every other role is refused.
+    "academy:organisations": Rule(named("academy:organisations"), expect=holding(Role.ACADEMY_ADMIN, 200)),
+    "academy:organisation_settings": Rule(
+        lambda world, persona: reverse("academy:organisation_settings", args=[world.orgs.home.slug]),
+        expect=holding(Role.ACADEMY_ADMIN, 200),
+    ),
+    "academy:frameworks": Rule(named("academy:frameworks")),
+    # Framework versions are shared by every organisation: only a reference data publisher (a
+    # deployment-wide permission, not a role) may import one. No persona is one, not even the
+    # academy admin (academy/tests/test_framework_import.py covers the publisher).
+    "academy:framework_import": Rule(named("academy:framework_import"), default=403),
     "academy:framework_version": Rule(named("academy:framework_version", "pcf", "2018")),
+    # A private file of an owner kind only its uploader may read (the home NQSW's): everyone
+    # else, the sibling council's NQSW included, is told it does not exist.
+    "academy:files:download": Rule(of("academy:files:download", "private_file"), expect=uploader_only),
     "academy:accessibility": Rule(named("academy:accessibility"), anonymous=200),
+    # The idle time-out warning's two requests: any signed-in person, about their own session.
+    "academy:session_extend": Rule(named("academy:session_extend"), method="POST", default=302),
+    "academy:session_status": Rule(named("academy:session_status")),
+    # Public. Liveness answers before the database is asked; no worker runs here, so readiness
+    # answers 503 (academy/tests/test_health.py: the public get only a status word).
     "academy:health": Rule(named("academy:health"), default=503, anonymous=503),
+    "academy:health_ready": Rule(named("academy:health_ready"), default=503, anonymous=503),
+    "academy:health_live": Rule(named("academy:health_live"), anonymous=200),
 }
 
 
@@ -136,6 +194,11 @@ def register(walk: WalkRegistry) -> None:
     )
     walk.add_object(
         "invitation", lambda world: InvitationFactory(organisation=world.orgs.home, role=Role.NQSW)
+    )
+    walk.add_object("outbox_message", _failed_email)
+    walk.add_object(
+        "private_file",
+        lambda world: files_support.store(actor=world.persona("nqsw"), organisation=world.orgs.home),
     )
     walk.add_rules(PORTAL_RULES)
     walk.add_rules(ACCOUNT_RULES)

@@ -4,6 +4,7 @@ social worker, who follows the emailed link, chooses a password and lands signed
 import re
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.core import mail
 from playwright.sync_api import Page, expect
 
@@ -114,7 +115,9 @@ def test_psw_invites_an_nqsw_who_signs_up_from_the_email(
 def test_academy_admin_imports_a_framework_version_from_a_csv_file(
     academy_admin: User, page: Page, live_server: Any, tmp_path: Any
 ) -> None:
-    # Given an academy admin on the frameworks page
+    # Given an academy admin whom the operators made a reference data publisher, on the
+    # frameworks page
+    academy_admin.user_permissions.add(Permission.objects.get(codename="publish_reference_data"))
     sign_in(page, live_server, academy_admin)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Frameworks").click()
     page.get_by_role("link", name="Import a new version").click()
@@ -145,4 +148,35 @@ def test_academy_admin_imports_a_framework_version_from_a_csv_file(
     # Then the new version's page lists its elements
     expect(page.locator("h1")).to_contain_text("Checked standards")
     expect(page.get_by_text("Listening")).to_be_visible()
+    check_page(page)
+
+
+def test_academy_admin_sets_a_member_councils_evidence_threshold(
+    academy_admin: User, page: Page, live_server: Any
+) -> None:
+    # Given an academy admin on the organisation settings page
+    sign_in(page, live_server, academy_admin)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Organisations").click()
+    expect(page.locator("h1")).to_have_text("Organisation settings")
+    page.get_by_role("link", name="Change when evidence is flagged in Home Borough Council").click()
+    check_page(page)
+
+    # When they give a threshold that is not a number of days
+    page.get_by_label("Flag evidence waiting longer than this many days (optional)").fill("0")
+    page.get_by_role("button", name="Save settings").click()
+
+    # Then the error summary says why, and nothing is saved
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(error_summary(page)).to_contain_text("The number of days must be 1 or more")
+    assert_error_summary_links_reach_fields(page)
+    check_page(page)
+
+    # When they correct it
+    page.get_by_label("Flag evidence waiting longer than this many days (optional)").fill("10")
+    page.get_by_role("button", name="Save settings").click()
+
+    # Then the list shows the council's own threshold
+    expect(page.get_by_text("Settings for Home Borough Council saved.")).to_be_visible()
+    card = page.locator(".govuk-summary-card", has_text="Home Borough Council")
+    expect(card).to_contain_text("10 days")
     check_page(page)

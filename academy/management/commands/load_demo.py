@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from academy.demo import DEMO_PASSWORD, ORGANISATIONS, load_demo
 from academy.roles import MFA_ROLES
@@ -11,6 +11,12 @@ class Command(BaseCommand):
     help = "Load the demo academy (invented organisations and people) and print the demo sign-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "load_demo refuses to run with these settings: the demo creates accounts whose "
+                f"password is published in README.md. (DJANGO_SETTINGS_MODULE is {settings.SETTINGS_MODULE}; "
+                "try the demo with `make run`, which uses academy.settings.local.)"
+            )
         people = load_demo()
         self.stdout.write(
             self.style.SUCCESS("Demo academy loaded. Sign in at " + settings.SITE_URL + "/accounts/login/")

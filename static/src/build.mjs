@@ -1,11 +1,12 @@
 // Copies the GOV.UK Frontend files the pages and the compiled CSS need into static/dist/,
 // which Django serves as STATICFILES_DIRS (static/dist/x is /static/x). `npm run build` runs
-// this before sass compiles assets/scss/academy.scss. No dependencies beyond Node itself.
+// this before sass compiles static/src/scss/academy.scss. The sources in static/src/ are never
+// served; only what lands in static/dist/ is. No dependencies beyond Node itself.
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 const dist = join(root, "static", "dist");
 
@@ -19,7 +20,7 @@ const copies = [
   [join(govuk, "assets", "images"), join(dist, "govuk", "assets", "images")],
   [join(govuk, "assets", "manifest.json"), join(dist, "govuk", "assets", "manifest.json")],
   // The academy's own neutral images (favicon).
-  [join(root, "assets", "images"), join(dist, "images")],
+  [join(root, "static", "src", "images"), join(dist, "images")],
 ];
 
 rmSync(join(dist, "govuk"), { recursive: true, force: true });

@@ -1,13 +1,15 @@
-"""Operator checks for /health/: can we reach the database, the broker, and a worker?"""
+"""The readiness checks: can we reach the database and the broker, does a worker answer, and
+has beat run lately? Liveness needs none of this (academy/health/views.py)."""
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from .celery import app
+from academy.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,11 @@ def record_heartbeat() -> None:
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=None)
 
 
-def _beat() -> str | None:
+# Beat records a heartbeat every minute (academy/schedules.py); three missed ones mean it is down.
+BEAT_STALE_AFTER = timedelta(minutes=3)
+
+
+def _beat_last_seen() -> str | None:
     """When beat's heartbeat task last ran (ISO time), or None if never seen."""
     try:
         return cache.get(HEARTBEAT_KEY)
@@ -58,13 +64,21 @@ def _beat() -> str | None:
         return None
 
 
+def _beat(last_seen: str | None) -> str:
+    if last_seen is None:
+        return "unavailable"
+    if timezone.now() - datetime.fromisoformat(last_seen) > BEAT_STALE_AFTER:
+        return "stale"
+    return "ok"
+
+
 REPORT_KEY = "academy:health:report"
 REPORT_SECONDS = 5
 
 
 def cached_report() -> dict[str, Any]:
-    """The report, reused for a few seconds: /health/ is public, and each fresh report pings
-    every worker (up to a second when none answers)."""
+    """The report, reused for a few seconds: the readiness URL is public, and each fresh report
+    pings every worker (up to a second when none answers)."""
     report = cache.get(REPORT_KEY)
     if report is None:
         report = run_checks()
@@ -76,12 +90,15 @@ def run_checks() -> dict[str, Any]:
     database = _database()
     broker = _broker()
     worker, count = _workers() if broker == "ok" else ("unavailable", 0)
-    ok = database == broker == worker == "ok"
+    beat_last_seen = _beat_last_seen()
+    beat = _beat(beat_last_seen)
+    ok = database == broker == worker == beat == "ok"
     return {
         "status": "ok" if ok else "degraded",
         "database": database,
         "broker": broker,
         "worker": worker,
         "workers_responding": count,
-        "beat_last_seen": _beat(),
+        "beat": beat,
+        "beat_last_seen": beat_last_seen,
     }

@@ -1,0 +1,406 @@
+"""Writes of the outbox: queue an email, send what is due, and let an operator retry.
+
+How a message travels (docs/adr/0007-outbox.md):
+
+1. `outbox_enqueue` writes the row inside the caller's transaction. After commit a shortcut
+   (a Celery task, by default) asks for that one row to be sent now.
+2. `outbox_sweep` (every minute, from beat) and the shortcut both go through `_claim`: due rows
+   that nobody holds are locked with `SELECT ... FOR UPDATE SKIP LOCKED` and given a lease
+   (`claimed_until`) and a claim token. A second worker, or the same sweep run twice, skips
+   them.
+3. Each claimed row is built by its kind's builder, sent, then marked sent in one UPDATE
+   guarded by the claim token. In a batch slow enough to use half its lease, each row's lease
+   is first renewed by a conditional UPDATE that succeeds only while the token is still ours.
+4. A failure records the error and makes the row due again after an exponential backoff; after
+   `OUTBOX_MAX_ATTEMPTS` attempts it is "failed" and waits on the operator page.
+
+At least once: the one duplicate the design allows is a sender that dies after the mail server
+accepted the message and before the row was marked. Its lease runs out, the next sweep sends
+again, and `_claim` logs a warning naming the message."""
+
+import contextlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from academy.audit import audit_log
+from academy.models import Organisation, User
+from academy.roles import Role
+from academy.selectors import roles_held_over
+
+from .models import OutboxMessage
+from .registry import DoNotSend, Email, email_kind, email_kind_names
+
+logger = logging.getLogger("academy.outbox")
+
+Status = OutboxMessage.Status
+
+
+def outbox_enqueue(
+    *,
+    kind: str,
+    to_email: str,
+    dedupe_key: str,
+    recipient: User | None = None,
+    organisation: Organisation | None = None,
+    about: models.Model | None = None,
+    context: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
+) -> OutboxMessage:
+    """Queue one email, in the caller's transaction. The same `dedupe_key` never queues a
+    second row: the existing one is returned. `context` holds ids and plain values, never a
+    secret; the email itself is built when it is sent."""
+    if kind not in email_kind_names():
+        raise ValueError(f"No email kind {kind!r} is registered.")
+    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    message = OutboxMessage(
+        kind=kind,
+        to_email=to_email,
+        recipient=recipient,
+        organisation=organisation,
+        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        object_id=str(about.pk) if about is not None else "",
+        context=context or {},
+        dedupe_key=dedupe_key,
+        due_at=due_at or now,
+    )
+    message.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            message.save(force_insert=True)
+    except IntegrityError:
+        # Queued by a concurrent transaction a moment ago.
+        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    if message.due_at <= now:
+        _send_soon(message.pk)
+    return message
+
+
+def _send_soon(message_id: uuid.UUID) -> None:
+    """After commit, ask for this row to be sent without waiting for the sweep. Only a
+    shortcut: if it is lost (Redis restarted, the worker died), the sweep sends the row."""
+    mode = settings.OUTBOX_SEND_AFTER_COMMIT
+    if mode == "task":
+        transaction.on_commit(lambda: _queue_send_task(message_id))
+    elif mode == "inline":
+        transaction.on_commit(lambda: outbox_deliver(message_ids=[message_id]))
+
+
+def _queue_send_task(message_id: uuid.UUID) -> None:
+    from .tasks import outbox_send
+
+    try:
+        outbox_send.delay(str(message_id))
+    except Exception:
+        # The broker is down: the request that queued the email must not fail for it.
+        logger.warning("Outbox: could not queue the send of %s; the sweep will send it.", message_id)
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Delivery:
+    """What one sweep or shortcut did, by outcome."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    released: int = 0
+    lost: int = 0
+    claimed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "sent": self.sent,
+            "retrying": self.retrying,
+            "failed": self.failed,
+            "cancelled": self.cancelled,
+            "released": self.released,
+            "lost": self.lost,
+            "claimed": self.claimed,
+        }
+
+
+@dataclass(frozen=True)
+class _Claim:
+    token: uuid.UUID
+    ids: list[uuid.UUID]
+    at: datetime
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: doubling from
+    OUTBOX_RETRY_SECONDS, capped at OUTBOX_RETRY_MAX_SECONDS."""
+    seconds = settings.OUTBOX_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
+
+
+def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
+    """Lock up to `batch_size` due rows nobody holds and lease them to a new claim token.
+    Rows another transaction is claiming at this moment are skipped, not waited for."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        due = OutboxMessage.objects.filter(status=Status.PENDING, due_at__lte=now).filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+        )
+        if ids is not None:
+            due = due.filter(pk__in=ids)
+        rows = list(
+            due.order_by("due_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "claimed_until", "attempts")[:batch_size]
+        )
+        if not rows:
+            return _Claim(token, [], now)
+        for pk, claimed_until, attempts in rows:
+            if claimed_until is not None:
+                # The last sender took this row and never reported back: it died before
+                # sending, or after sending and before marking. In the second case this send
+                # is a duplicate — the only one the outbox allows.
+                logger.warning(
+                    "Outbox: lease on %s ran out at %s without a result (attempt %s); sending "
+                    "again, which duplicates it if the last sender died after sending.",
+                    pk,
+                    claimed_until.isoformat(),
+                    attempts,
+                )
+        claimed = [pk for pk, _, _ in rows]
+        OutboxMessage.objects.filter(pk__in=claimed).update(
+            claimed_until=now + _lease(), claim_token=token, attempts=F("attempts") + 1, updated_at=now
+        )
+    return _Claim(token, claimed, now)
+
+
+def outbox_sweep(*, batch_size: int = 50, time_budget: float | None = None) -> Delivery:
+    """Send every due message, a batch at a time, until none is left, the time budget (in
+    seconds) is spent, or the mail server looks down. Safe to run in several workers at once."""
+    deadline = time.monotonic() + time_budget if time_budget is not None else None
+    delivery = Delivery()
+    while True:
+        claim = _claim(batch_size=batch_size)
+        if not claim.ids:
+            break
+        stopped = _deliver(claim, delivery, deadline=deadline)
+        if stopped or (deadline is not None and time.monotonic() > deadline):
+            break
+    return delivery
+
+
+def outbox_deliver(*, message_ids: list[uuid.UUID]) -> Delivery:
+    """Send these messages now if they are due and nobody holds them (the after-commit
+    shortcut). A message that is not due, already sent or held elsewhere is left alone."""
+    delivery = Delivery()
+    claim = _claim(batch_size=len(message_ids), ids=message_ids)
+    if claim.ids:
+        _deliver(claim, delivery)
+    return delivery
+
+
+def _deliver(claim: _Claim, delivery: Delivery, *, deadline: float | None = None) -> bool:
+    """Send each claimed row over one mail connection. Stops early, releasing the rows not yet
+    tried without counting an attempt, when several sends in a row failed (the server is
+    probably down) or the deadline (a `time.monotonic()` value) has passed; returns True then."""
+    delivery.claimed += len(claim.ids)
+    messages = list(
+        OutboxMessage.objects.filter(pk__in=claim.ids, claim_token=claim.token).order_by("due_at")
+    )
+    connection = get_connection()
+    failures_in_a_row = 0
+    try:
+        for index, message in enumerate(messages):
+            outcome = _deliver_one(message, claim, connection, delivery)
+            failures_in_a_row = failures_in_a_row + 1 if outcome == "failed" else 0
+            server_down = failures_in_a_row >= settings.OUTBOX_FAILURES_BEFORE_PAUSE
+            out_of_time = deadline is not None and time.monotonic() > deadline
+            if server_down or out_of_time:
+                untried = OutboxMessage.objects.filter(
+                    pk__in=[m.pk for m in messages[index + 1 :]], claim_token=claim.token
+                )
+                delivery.released += untried.update(
+                    claimed_until=None, claim_token=None, attempts=F("attempts") - 1
+                )
+                if server_down:
+                    logger.warning(
+                        "Outbox: %s sends failed in a row; pausing until the next sweep.", failures_in_a_row
+                    )
+                return True
+    finally:
+        _close_quietly(connection)
+    return False
+
+
+def _deliver_one(message: OutboxMessage, claim: _Claim, connection: Any, delivery: Delivery) -> str:
+    mine = OutboxMessage.objects.filter(pk=message.pk, claim_token=claim.token, status=Status.PENDING)
+    # Nobody else can take a row before its lease runs out. Once half of it has gone (a slow
+    # batch), renew it for this message — and make sure it is still ours: a sender slower
+    # than the whole lease has lost it to another, who sends it instead. The margin of half a
+    # lease also covers clocks that differ between workers.
+    if timezone.now() - claim.at > _lease() / 2 and not mine.update(claimed_until=timezone.now() + _lease()):
+        logger.warning(
+            "Outbox: lost the lease on %s before sending; leaving it to its new holder.", message.pk
+        )
+        delivery.lost += 1
+        return "lost"
+    email: Email | None = None
+    try:
+        kind = email_kind(message.kind)
+        email = kind.build(message)
+        _send(message, email, connection)
+    except DoNotSend as reason:
+        mine.update(
+            status=Status.CANCELLED,
+            cancel_reason=str(reason)[:300],
+            claimed_until=None,
+            claim_token=None,
+            updated_at=timezone.now(),
+        )
+        logger.info("Outbox: %s not sent: %s", message.pk, reason)
+        delivery.cancelled += 1
+        return "cancelled"
+    except Exception as error:
+        _close_quietly(connection)  # a broken connection is reopened for the next message
+        return _record_failure(message, mine, email, error, delivery)
+    with transaction.atomic():
+        marked = mine.update(
+            status=Status.SENT,
+            sent_at=timezone.now(),
+            claimed_until=None,
+            claim_token=None,
+            last_error="",
+            email_subject=email.subject[:300],
+            updated_at=timezone.now(),
+        )
+        if marked and kind.on_sent is not None:
+            kind.on_sent(message)
+    if not marked:
+        logger.error(
+            "Outbox: %s was sent after its lease had passed to another sender; it may arrive twice.",
+            message.pk,
+        )
+    delivery.sent += 1
+    return "sent"
+
+
+def _message_id(message: OutboxMessage) -> str:
+    # The same Message-ID on every attempt, so mail clients that see the crash-case duplicate
+    # can fold the two copies into one.
+    domain = urlsplit(settings.SITE_URL).hostname or "academy.invalid"
+    return f"<outbox-{message.pk}@{domain}>"
+
+
+def _send(message: OutboxMessage, email: Email, connection: Any) -> None:
+    outgoing = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        connection=connection,
+        headers={"Message-ID": _message_id(message), "X-Academy-Outbox-Id": str(message.pk)},
+    )
+    if email.html:
+        outgoing.attach_alternative(email.html, "text/html")
+    connection.open()  # keeps the connection open across the batch; a no-op once open
+    outgoing.send()
+
+
+def _record_failure(
+    message: OutboxMessage, mine: Any, email: Email | None, error: Exception, delivery: Delivery
+) -> str:
+    now = timezone.now()
+    text = f"{type(error).__name__}: {error}"[:2000]
+    changes: dict[str, Any] = {
+        "claimed_until": None,
+        "claim_token": None,
+        "last_error": text,
+        "updated_at": now,
+    }
+    if email is not None:
+        changes["email_subject"] = email.subject[:300]
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        changes["status"] = Status.FAILED
+        outcome = "failed"
+        delivery.failed += 1
+        logger.error("Outbox: %s failed after %s attempts: %s", message.pk, message.attempts, text)
+    else:
+        changes["due_at"] = now + retry_delay(message.attempts)
+        outcome = "failed"
+        delivery.retrying += 1
+        logger.warning(
+            "Outbox: %s attempt %s failed (%s); next try at %s",
+            message.pk,
+            message.attempts,
+            text,
+            changes["due_at"].isoformat(),
+        )
+    mine.update(**changes)
+    return outcome
+
+
+def _close_quietly(connection: Any) -> None:
+    # A connection that cannot even say goodbye is closed anyway.
+    with contextlib.suppress(Exception):
+        connection.close()
+
+
+# --- The operator's action -------------------------------------------------------------------
+
+
+def _require_operator(*, actor: User, message: OutboxMessage) -> None:
+    if actor.is_superuser:
+        return
+    if message.organisation is None or Role.ACADEMY_ADMIN not in roles_held_over(
+        user=actor, organisation=message.organisation
+    ):
+        raise PermissionDenied("Only academy admins can send an email again.")
+
+
+@transaction.atomic
+def outbox_message_retry(*, actor: User, message: OutboxMessage) -> OutboxMessage:
+    """Give a failed email a fresh set of attempts, due now."""
+    message = (
+        OutboxMessage.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=message.pk)
+    )
+    _require_operator(actor=actor, message=message)
+    if message.status != Status.FAILED:
+        raise ValidationError("Only an email that failed can be sent again.")
+    before = {"status": message.status, "attempts": message.attempts, "last_error": message.last_error[:300]}
+    message.status = Status.PENDING
+    message.attempts = 0
+    message.due_at = timezone.now()
+    message.claimed_until = None
+    message.claim_token = None
+    message.save(update_fields=["status", "attempts", "due_at", "claimed_until", "claim_token", "updated_at"])
+    audit_log(
+        actor=actor,
+        verb="outbox.retry",
+        obj=message,
+        organisation=message.organisation,
+        before=before,
+        after={"status": message.status},
+    )
+    _send_soon(message.pk)
+    return message
