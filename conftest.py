@@ -1,8 +1,10 @@
 """Shared fixtures: the organisations of a small regional academy and one persona per role.
 
 Layout: a partnership ("Testvale Academy") with two member councils (home and sibling), a
-university, and an unrelated council whose PSW is the outsider. Personas in roles that need
-two-factor authentication have a TOTP authenticator seeded; `totp_code(user)` computes a code."""
+university, and an unrelated council whose PSW is the outsider. Most personas work in the home
+council; `sibling_nqsw`, `sibling_psw` and `sibling_assessor` work in the sibling council, so a
+leak between the partnership's councils shows. Personas in roles that need two-factor
+authentication have a TOTP authenticator seeded; `totp_code(user)` computes a code."""
 
 import time
 from dataclasses import dataclass
@@ -11,7 +13,8 @@ import pytest
 from django.core.cache import cache
 
 from academy.models import Organisation, User
-from academy.roles import MFA_ROLES, Role
+from academy.roles import MFA_ROLES
+from academy.testing.walk import Persona, discover
 from academy.tests.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
 
 TOTP_SECRETS: dict[str, str] = {}
@@ -56,6 +59,10 @@ def frameworks(db: None) -> None:
 
 @pytest.fixture
 def orgs(frameworks: None) -> Orgs:
+    return make_orgs()
+
+
+def make_orgs() -> Orgs:
     partnership = OrganisationFactory(
         name="Testvale Academy", slug="testvale", kind=Organisation.Kind.PARTNERSHIP
     )
@@ -70,31 +77,27 @@ def orgs(frameworks: None) -> Orgs:
     )
 
 
-# persona name -> (role, which organisation)
-PERSONAS: dict[str, tuple[Role, str]] = {
-    "nqsw": (Role.NQSW, "home"),
-    "social_worker": (Role.SOCIAL_WORKER, "home"),
-    "manager": (Role.LINE_MANAGER, "home"),
-    "assessor": (Role.ASSESSOR, "home"),
-    "psw": (Role.PSW, "home"),
-    "academy_admin": (Role.ACADEMY_ADMIN, "partnership"),
-    "moderator": (Role.MODERATOR, "partnership"),
-    "practice_educator": (Role.PRACTICE_EDUCATOR, "home"),
-    "student": (Role.STUDENT, "university"),
-    "tutor": (Role.TUTOR, "university"),
-    "outsider": (Role.PSW, "other"),
-}
+# Every persona, from the walk registry: the core's in academy/tests/walk.py, and any an app adds
+# in its own <app>/tests/walk.py. Each gets a fixture of its name below.
+PERSONAS: dict[str, Persona] = discover().personas
+
+# Organisations whose personas get a team of their own (the councils people work in).
+TEAMED = {"home", "sibling"}
 
 
 def make_persona(orgs: Orgs, name: str) -> User:
-    role, org_name = PERSONAS[name]
-    organisation = getattr(orgs, org_name)
+    persona = PERSONAS[name]
+    organisation = getattr(orgs, persona.organisation)
     user = UserFactory(
         email=f"{name.replace('_', '-')}@example.test", full_name=f"{name.replace('_', ' ').title()} Persona"
     )
-    team = TeamFactory(organisation=organisation, name=f"{name} team") if org_name == "home" else None
-    MembershipFactory(user=user, organisation=organisation, role=role, team=team)
-    if role in MFA_ROLES:
+    team = (
+        TeamFactory(organisation=organisation, name=f"{name} team")
+        if persona.organisation in TEAMED
+        else None
+    )
+    MembershipFactory(user=user, organisation=organisation, role=persona.role, team=team)
+    if persona.role in MFA_ROLES:
         seed_totp(user)
     return user
 
@@ -105,24 +108,16 @@ def personas(orgs: Orgs) -> dict[str, User]:
 
 
 def _persona_fixture(name: str):  # type: ignore[no-untyped-def]
-    @pytest.fixture
+    @pytest.fixture(name=name)
     def fixture(personas: dict[str, User]) -> User:
         return personas[name]
 
     return fixture
 
 
-nqsw = _persona_fixture("nqsw")
-social_worker = _persona_fixture("social_worker")
-manager = _persona_fixture("manager")
-assessor = _persona_fixture("assessor")
-psw = _persona_fixture("psw")
-academy_admin = _persona_fixture("academy_admin")
-moderator = _persona_fixture("moderator")
-practice_educator = _persona_fixture("practice_educator")
-student = _persona_fixture("student")
-tutor = _persona_fixture("tutor")
-outsider = _persona_fixture("outsider")
+# nqsw, psw, sibling_psw, outsider, …: one fixture per persona.
+for _name in PERSONAS:
+    globals()[f"_persona_{_name}"] = _persona_fixture(_name)
 
 
 @pytest.fixture(autouse=True)
