@@ -5,8 +5,8 @@
   with a message that says why. Requests a page makes by itself (views marked `@passive`, such
   as the status question below) do not count as activity, so an open tab does not keep a
   session alive for ever.
-- `templates/includes/idle_timeout.html` and `static/src/js/idle-timeout.js` (built to /static/academy/) warn a
-  couple of minutes before: a modal dialog with "Stay signed in" (a POST to `session_extend`)
+- `templates/includes/idle_timeout.html` and `static/src/js/idle-timeout.js` (built to
+  /static/academy/) warn a couple of minutes before: a modal dialog with "Stay signed in" (a POST to `session_extend`)
   and "Sign out". Before the page signs out it keeps the contents of its forms in the browser's
   sessionStorage (never passwords or codes) and puts them back after the person signs in."""
 
