@@ -7,8 +7,9 @@
   session alive for ever.
 - `templates/includes/idle_timeout.html` and `static/src/js/idle-timeout.js` (built to
   /static/academy/) warn a couple of minutes before: a modal dialog with "Stay signed in" (a
-  POST to `session_extend`) and "Sign out". Before the page signs out it keeps the contents of its forms in the browser's
-  sessionStorage (never passwords or codes) and puts them back after the person signs in."""
+  POST to `session_extend`) and "Sign out". Before the page signs out it keeps the contents of
+  its forms in the browser's sessionStorage (never passwords or codes) and puts them back after
+  the person signs in."""
 
 from typing import Any
 
