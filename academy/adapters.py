@@ -1,5 +1,6 @@
-"""allauth wiring: sign-up is closed except through a valid invitation, and a person with no
-active membership is shown the 'access ended' page instead of being signed in."""
+"""allauth wiring: sign-up is closed except through a valid invitation, a person with no
+active membership is shown the 'access ended' page instead of being signed in, and allauth's
+emails go through the outbox like every other (academy/outbox/account_emails.py)."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from .client_ip import client_ip
 from .models import Invitation
+from .outbox.account_emails import account_email_enqueue
 from .selectors import user_has_active_membership
 from .services import invitation_accept, invitation_check_usable, invitation_find_by_token
 
@@ -33,6 +35,22 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         # One rule for allauth's rate limits and django-axes (academy/client_ip.py).
         return client_ip(request) or super().get_client_ip(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # Not sent here: queued in the outbox in the caller's transaction, keeping ids and plain
+        # values only. Links carrying a secret (password reset, email confirmation) are minted
+        # when the outbox sends the email; a flow whose secret cannot be minted then raises.
+        account_email_enqueue(template_prefix=template_prefix, email=email, context=context)
+
+    def send_notification_mail(
+        self,
+        template_prefix: str,
+        user: Any,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
+    ) -> None:
+        # allauth leaves the person out of a notice's context; the outbox row records whom it is for.
+        super().send_notification_mail(template_prefix, user, {**(context or {}), "user": user}, email)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return _pending_invitation(request) is not None

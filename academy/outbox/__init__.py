@@ -6,5 +6,6 @@
     selectors.py what the operator page lists
     tasks.py     the periodic sweep and the on-commit shortcut
     emails.py    the core's own kinds: notifications and invitations
+    account_emails.py  allauth's emails (password reset, confirmation...), links minted at send time
 
 docs/adr/0007-outbox.md explains why it works this way."""

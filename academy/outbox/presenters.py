@@ -16,7 +16,7 @@ STATUS_TAG = {
     Status.CANCELLED: "grey",
 }
 
-KIND_LABELS = {"notification": "Notification", "invitation": "Invitation"}
+KIND_LABELS = {"notification": "Notification", "invitation": "Invitation", "account": "Account (sign-in)"}
 
 
 def status_tag(message: OutboxMessage) -> Tag:

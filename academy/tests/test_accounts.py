@@ -477,7 +477,8 @@ class TestDjangoAdmin:
 class TestPasswordResetAndEmail:
     def test_password_reset_by_email_link(self, client: Client, nqsw: User) -> None:
         mail.outbox.clear()
-        response = client.post(reverse("account_reset_password"), {"email": nqsw.email})
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends after commit
+            response = client.post(reverse("account_reset_password"), {"email": nqsw.email})
         assert response.status_code == 302
         assert len(mail.outbox) == 1
         link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", str(mail.outbox[0].body))
