@@ -26,7 +26,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from academy.models import Membership, Organisation, Team, User
+from academy.models import FrameworkVersion, Membership, Organisation, Team, User
 from academy.roles import Role
 from academy.scope import Scope
 from academy.selectors import current_membership_q, staff_scope_ids
@@ -246,6 +246,11 @@ def nqsws_without_record(*, scope: Scope) -> QuerySet[Membership]:
     )
 
 
+def organisations_for_records(*, scope: Scope) -> QuerySet[Organisation]:
+    """Organisations a staff member may create records in."""
+    return Organisation.objects.filter(pk__in=staff_scope_ids(scope=scope))
+
+
 def teams_in_scope(*, scope: Scope) -> QuerySet[Team]:
     return (
         Team.objects.filter(organisation_id__in=staff_scope_ids(scope=scope))
@@ -311,4 +316,11 @@ def programme_version_latest(*, programme_type: ProgrammeType) -> ProgrammeTypeV
         .prefetch_related("frameworks")
         .order_by(F("in_force_from").desc(nulls_last=True), "-created_at")
         .first()
+    )
+
+
+def framework_versions_for_programmes(*, user: User) -> QuerySet[FrameworkVersion]:
+    """Framework versions a programme version may map evidence to (shared reference data)."""
+    return FrameworkVersion.objects.select_related("framework").order_by(
+        "framework__name", "in_force_from", "slug"
     )
