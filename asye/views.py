@@ -107,9 +107,17 @@ def record(request: AcademyRequest, pk: str) -> HttpResponse:
         "history": presenters.history_rows(selectors.assessor_history(record=found)),
         "pauses_head": presenters.PAUSES_HEAD,
         "pauses": presenters.pause_rows(found),
-        "back_url": reverse("asye:records") if can_change else reverse("academy:home"),
+        "back_url": _back_from_record(relations),
     }
     return render(request, "asye/record.html", context)
+
+
+def _back_from_record(relations: frozenset[str]) -> str:
+    if selectors.STAFF in relations:
+        return reverse("asye:records")
+    if relations & {selectors.ASSESSOR, selectors.LINE_MANAGER}:
+        return reverse("asye:assigned")
+    return reverse("academy:home")
 
 
 @require_http_methods(["GET", "POST"])
