@@ -105,7 +105,13 @@ def test_a_record_keeps_the_version_it_started_on(
         "assessor": membership_of(personas["assessor"], orgs.home, Role.ASSESSOR),
         "line_manager": membership_of(personas["manager"], orgs.home, Role.LINE_MANAGER),
     }
-    common = {"actor": psw, "programme_type": adult, "fte": Decimal(1), "swe_number": "SW1", **people}
+    common: dict[str, Any] = {
+        "actor": psw,
+        "programme_type": adult,
+        "fte": Decimal(1),
+        "swe_number": "SW1",
+        **people,
+    }
     before = services.record_create(
         nqsw=membership_of(personas["nqsw"], orgs.home, Role.NQSW), start_date=D(2026, 9, 1), **common
     )
@@ -124,7 +130,8 @@ def test_a_record_keeps_the_version_it_started_on(
     assert schedule.reviews[-1].due_on == D(2027, 12, 4)
     assert schedule.planned_end == D(2028, 1, 4)
     entry = AuditEntry.objects.get(verb="programme_version.publish")
-    assert entry.organisation is None and entry.actor == publisher
+    assert entry.organisation is None
+    assert entry.actor == publisher
 
 
 def test_only_a_publisher_may_publish(academy_admin: User, programme_types: None) -> None:
@@ -152,10 +159,12 @@ def test_broken_rules_are_refused(publisher: User, programme_types: None, overri
 def test_the_pages(client: Client, nqsw: User, programme_types: None) -> None:
     client.force_login(nqsw)
     listing = client.get(reverse("asye:programmes")).content.decode()
-    assert "Adult services ASYE" in listing and "Child and family early career programme" in listing
+    assert "Adult services ASYE" in listing
+    assert "Child and family early career programme" in listing
     assert "Publish a new version" not in listing
     page = client.get(reverse("asye:programme_version", args=["child-family-ecdp", "2027"])).content.decode()
-    assert "24 months" in page and "Eighteen-month review" in page
+    assert "24 months" in page
+    assert "Eighteen-month review" in page
     assert client.get(reverse("asye:programme_publish", args=["adult-asye"])).status_code == 403
 
 
