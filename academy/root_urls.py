@@ -19,6 +19,7 @@ admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("asye/", include("asye.urls")),
     path("", include("academy.urls")),
 ]
 

@@ -4,3 +4,30 @@ from django.apps import AppConfig
 class AsyeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "asye"
+    verbose_name = "ASYE"
+
+    def ready(self) -> None:
+        from academy.navigation import register_nav
+        from academy.reference_data import register_deployment_wide_verb
+        from academy.registry.demo import register_demo_loader
+        from academy.roles import STAFF_ROLES, Role
+
+        from . import navigation
+        from .demo import load_asye_demo
+        from .services import PROGRAMME_VERSION_PUBLISH
+
+        # A new programme version reaches every organisation: every academy admin's log shows it.
+        register_deployment_wide_verb(PROGRAMME_VERSION_PUBLISH)
+        register_nav(
+            label="My ASYE",
+            url_name="asye:my_record",
+            order=20,
+            roles={Role.NQSW},
+            condition=navigation.has_own_record,
+        )
+        register_nav(
+            label="My NQSWs", url_name="asye:assigned", order=25, roles={Role.ASSESSOR, Role.LINE_MANAGER}
+        )
+        register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
+        register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
+        register_demo_loader(load_asye_demo, order=30)

@@ -7,6 +7,8 @@ fixed cost first:
     3. for MFA roles only: their TOTP authenticator (MFA middleware)
     4. the unread notification count (header; cached for a minute, so only on a cold cache —
        and every test starts with a cold one)
+    5. for NQSWs only: whether they have an ASYE record (the "My ASYE" navigation entry's
+       condition, asye/navigation.py; cached like the unread count)
 """
 
 from typing import Any
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 BASE = 3  # user, memberships, unread count
 BASE_MFA = BASE + 1  # + authenticator
+BASE_NQSW = BASE + 1  # + has an ASYE record (navigation)
 
 
 @pytest.fixture
@@ -53,7 +56,7 @@ def _get(client: Any, user: Any, url: str, django_assert_num_queries: Any, expec
 
 def test_home_for_an_nqsw(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
     # + the five latest unread notifications
-    _get(client, nqsw, reverse("academy:home"), django_assert_num_queries, BASE + 1)
+    _get(client, nqsw, reverse("academy:home"), django_assert_num_queries, BASE_NQSW + 1)
 
 
 def test_home_for_a_psw(client: Any, busy_academy: Orgs, psw: Any, django_assert_num_queries: Any) -> None:
@@ -95,7 +98,7 @@ def test_notifications_list(
     client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any
 ) -> None:
     # + count, + the page
-    response = _get(client, nqsw, reverse("academy:notifications"), django_assert_num_queries, BASE + 2)
+    response = _get(client, nqsw, reverse("academy:notifications"), django_assert_num_queries, BASE_NQSW + 2)
     assert response.content.count(b"Reminder ") >= 3
 
 
@@ -112,7 +115,7 @@ def test_audit_log(
 def test_frameworks_list(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
     # + frameworks, + their versions (prefetched), + the person's permissions and their groups'
     # (may they publish reference data? decides the import button)
-    _get(client, nqsw, reverse("academy:frameworks"), django_assert_num_queries, BASE + 4)
+    _get(client, nqsw, reverse("academy:frameworks"), django_assert_num_queries, BASE_NQSW + 4)
 
 
 def test_framework_version(
@@ -121,7 +124,7 @@ def test_framework_version(
     # + the version with its framework, + its elements (one query for the whole tree),
     # + the person's own and group permissions (may they publish a corrected version?)
     url = reverse("academy:framework_version", args=["swe-professional-standards", "2019"])
-    response = _get(client, nqsw, url, django_assert_num_queries, BASE + 4)
+    response = _get(client, nqsw, url, django_assert_num_queries, BASE_NQSW + 4)
     assert b"6.1" in response.content
 
 

@@ -1,0 +1,25 @@
+"""The ASYE demo records: both service areas at months 1, 4, 7 and 11; loading twice changes nothing."""
+
+import pytest
+from django.utils import timezone
+
+from academy.demo import load_demo
+from asye.models import AsyeRecord, RecordPause
+from asye.selectors import record_schedule
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_records(programme_types: None) -> None:
+    load_demo()
+    records = list(AsyeRecord.objects.select_related("programme_version__programme_type", "assessor__user"))
+    load_demo()
+    assert AsyeRecord.objects.count() == len(records) == 8
+    assert RecordPause.objects.count() == 1
+    today = timezone.localdate()
+    months = {
+        (r.service_area, record_schedule(r, today=today).month)
+        for r in AsyeRecord.objects.prefetch_related("pauses").select_related("programme_version")
+    }
+    assert months == {(area, m) for area in ("adults", "children_families") for m in (1, 4, 7, 11)}
+    assert {r.assessor.user.email for r in records} == {"assessor@demo.academy.test"}

@@ -1,0 +1,67 @@
+"""The ASYE app's rows in the URL walk (academy.testing.walk). The walk's record belongs to the
+home council's NQSW persona, assessed by the `assessor` persona and managed by `manager`;
+`unassigned_assessor` is another assessor of the same council, who must not find it."""
+
+from typing import Any
+
+from django.urls import reverse
+
+from academy.roles import Role
+from academy.testing.walk import Persona, Rule, WalkRegistry, World
+from academy.tests.walk import staff_only
+from asye.tests.factories import AsyeRecordFactory, membership_of, programme_version
+
+# Those who may open the walk's record; everyone else is told it does not exist.
+RECORD_READERS = {"nqsw": 200, "assessor": 200, "manager": 200, "psw": 200, "academy_admin": 200}
+# Who may change it: staff over the home council; the other readers may only read (403).
+RECORD_WRITERS = {"nqsw": 403, "assessor": 403, "manager": 403, "psw": 200, "academy_admin": 200}
+
+
+def _record(world: World) -> Any:
+    home = world.orgs.home
+    return AsyeRecordFactory(
+        organisation=home,
+        nqsw=membership_of(world.persona("nqsw"), home, Role.NQSW),
+        assessor=membership_of(world.persona("assessor"), home, Role.ASSESSOR),
+        line_manager=membership_of(world.persona("manager"), home, Role.LINE_MANAGER),
+    )
+
+
+def _of_record(name: str) -> Any:
+    return lambda world, persona: reverse(name, args=[world["record"].pk])
+
+
+def _my_record(world: World, persona: str) -> str:
+    world["record"]  # the home NQSW has a record: they are sent straight to it
+    return reverse("asye:my_record")
+
+
+def _version(world: World, persona: str) -> str:
+    version = programme_version()
+    return reverse("asye:programme_version", args=[version.programme_type.slug, version.slug])
+
+
+def register(walk: WalkRegistry) -> None:
+    walk.add_personas(Persona("unassigned_assessor", Role.ASSESSOR, "home"))
+    walk.add_object("record", _record)
+    walk.add_rules(
+        {
+            "asye:records": Rule(lambda w, p: reverse("asye:records"), expect=staff_only(200, elsewhere=200)),
+            "asye:record_create": Rule(
+                lambda w, p: reverse("asye:record_create"), expect=staff_only(200, elsewhere=200)
+            ),
+            "asye:record": Rule(_of_record("asye:record"), expect=RECORD_READERS, default=404),
+            "asye:record_assessor": Rule(
+                _of_record("asye:record_assessor"), expect=RECORD_WRITERS, default=404
+            ),
+            "asye:my_record": Rule(_my_record, expect={"nqsw": 302}),
+            "asye:assigned": Rule(lambda w, p: reverse("asye:assigned")),
+            "asye:programmes": Rule(lambda w, p: reverse("asye:programmes")),
+            "asye:programme_version": Rule(_version),
+            # Shared by every organisation: only a reference data publisher (a deployment-wide
+            # permission, not a role) may publish. asye/tests/test_programme_pages.py covers one.
+            "asye:programme_publish": Rule(
+                lambda w, p: reverse("asye:programme_publish", args=["adult-asye"]), default=403
+            ),
+        }
+    )

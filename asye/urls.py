@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "asye"
+
+urlpatterns = [
+    path("records/", views.records, name="records"),
+    path("records/new/", views.record_create, name="record_create"),
+    path("records/<uuid:pk>/", views.record, name="record"),
+    path("records/<uuid:pk>/assessor/", views.record_assessor, name="record_assessor"),
+    path("mine/", views.my_record, name="my_record"),
+    path("assigned/", views.assigned, name="assigned"),
+    path("programmes/", views.programmes, name="programmes"),
+    path("programmes/<slug:type_slug>/publish/", views.programme_publish, name="programme_publish"),
+    path(
+        "programmes/<slug:type_slug>/<slug:version_slug>/", views.programme_version, name="programme_version"
+    ),
+]
