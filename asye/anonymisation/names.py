@@ -68,7 +68,15 @@ def names_list() -> NamesList:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attribute in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
             first.update(_usable(getattr(provider, attribute, ())))
-        last.update(_usable(getattr(provider, "last_names", ())))
+        for attribute in (
+            "last_names",
+            "last_names_male",
+            "last_names_female",
+            "male_last_names",
+            "female_last_names",
+            "unisex_last_names",
+        ):
+            last.update(_usable(getattr(provider, attribute, ())))
     return NamesList(frozenset(first), frozenset(last))
 
 
@@ -115,6 +123,14 @@ def _starts_sentence(text: str, start: int) -> bool:
         index -= 1
     # "Mr." ends in a full stop without ending a sentence.
     if index >= 0 and text[index] == "." and _word_before(text, index + 1) in TITLES:
+        return False
+    # Nor does an initial: "Mrs A. Patel".
+    if (
+        index >= 1
+        and text[index] == "."
+        and text[index - 1].isupper()
+        and (index < 2 or not text[index - 2].isalpha())
+    ):
         return False
     if index < 0 or text[index] in _SENTENCE_BREAK:
         return True
@@ -184,7 +200,8 @@ def _titled(text: str, run: list[_Word]) -> Flag | None:
     rest = run[1:]
     if all(word.initial for word in rest):
         return None
-    if rest[0].lower in COMMON_WORDS or rest[0].lower in CALENDAR_WORDS:
+    first_word = next(word for word in rest if not word.initial)
+    if first_word.lower in COMMON_WORDS or first_word.lower in CALENDAR_WORDS:
         return None
     return _flag(text, run, f"A title ({run[0].text.rstrip('.')}) followed by a name.")
 
@@ -195,28 +212,37 @@ def _name_shaped(word: _Word) -> bool:
 
 def find_names(text: str) -> Iterator[Flag]:
     names = names_list()
-    for whole_run in _runs(text):
-        titled = _titled(text, whole_run)
-        if titled is not None:
-            yield titled
+    for run in _runs(text):
+        # A title inside a run starts a run of its own: "Then Mrs Okafor" is "Then" and "Mrs Okafor".
+        title_at = next((i for i, word in enumerate(run) if word.lower in TITLES and i + 1 < len(run)), None)
+        if title_at:
+            yield from _judge_run(text, run[:title_at], names)
+            run = run[title_at:]
+        yield from _judge_run(text, run, names)
+
+
+def _judge_run(text: str, whole_run: list[_Word], names: NamesList) -> Iterator[Flag]:
+    if not whole_run:
+        return
+    titled = _titled(text, whole_run)
+    if titled is not None:
+        yield titled
+        return
+    if len(whole_run) > 1 and whole_run[-1].lower in PLACE_SUFFIXES:
+        return  # a place or an organisation: "Hill View", "Testvale University"
+    for run, phrase in _split_on_stop_words(whole_run):
+        if run[0].lower in TITLES:
             continue
-        if len(whole_run) > 1 and whole_run[-1].lower in PLACE_SUFFIXES:
-            continue  # a place or an organisation: "Hill View", "Testvale University"
-        for run, phrase in _split_on_stop_words(whole_run):
-            if run[0].lower in TITLES:
-                continue
-            # A capitalised word that only starts the sentence, and is in no list, is not a name.
-            if len(run) > 1 and run[0].sentence_start and run[0].lower not in names:
-                run = run[1:]
-            while run and run[-1].initial:
-                run = run[:-1]
-            while run and run[0].initial and len(run) == 1:
-                run = []
-            if not run:
-                continue
-            flag = _judge(text, run, names, phrase=phrase)
-            if flag is not None:
-                yield flag
+        # A capitalised word that only starts the sentence, and is in no list, is not a name.
+        if len(run) > 1 and run[0].sentence_start and run[0].lower not in names:
+            run = run[1:]
+        while run and run[-1].initial:
+            run = run[:-1]
+        if not run or (len(run) == 1 and run[0].initial):
+            continue
+        flag = _judge(text, run, names, phrase=phrase)
+        if flag is not None:
+            yield flag
 
 
 def _judge(text: str, run: list[_Word], names: NamesList, *, phrase: bool) -> Flag | None:

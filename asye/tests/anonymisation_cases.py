@@ -505,6 +505,36 @@ HARD: tuple[Case, ...] = (
         "Rhiannon's social worker before me had left the authority.",
         ((NAME, "Rhiannon"),),
     ),
+    Case(
+        "Her NHS number was written as 573-8563-913 on the old referral.",
+        ((NHS, "573-8563-913"),),
+    ),
+    Case(
+        "The form gave ls62ab as the postcode.",
+        ((POSTCODE, "ls62ab"),),
+    ),
+    Case(
+        "NI: JG103721B.",
+        ((NI, "JG103721B"),),
+    ),
+    Case(
+        "She was born in the spring of 1990, on the 4th of April.",
+        ((DOB, "4th of April"),),
+    ),
+    Case(
+        "Room 0161 4960 is booked for the core group.",
+    ),
+    Case(
+        "Ring 0113 496 0999 ext 21 for the ward.",
+        ((PHONE, "0113 496 0999"),),
+    ),
+    Case(
+        "The referral date was 01/02/2003 according to the old system.",
+    ),
+    Case(
+        "We used the case number CR 204519 in the letter.",
+        ((CASE_REF, "CR 204519"),),
+    ),
 )
 
 ALL: tuple[Case, ...] = DEVELOPMENT + HELD_OUT + HARD
