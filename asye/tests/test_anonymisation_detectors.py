@@ -2,6 +2,7 @@
 
 import ast
 import datetime
+import itertools
 import pathlib
 import time
 
@@ -399,7 +400,7 @@ def test_flags_never_overlap_are_in_reading_order_and_quote_the_text() -> None:
             assert case.text[flag.start : flag.end] == flag.text
             assert flag.reason.endswith(".")
             assert flag.start < flag.end
-        for earlier, later in zip(flags, flags[1:], strict=False):
+        for earlier, later in itertools.pairwise(flags):
             assert earlier.end <= later.start
 
 

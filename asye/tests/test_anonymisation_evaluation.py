@@ -12,8 +12,8 @@ from .anonymisation_cases import ALL, DEVELOPMENT, HARD, HELD_OUT, Case, score
 
 # (precision, recall) each set must reach overall.
 OVERALL_FLOORS = {"development": (0.97, 0.97), "held out": (0.9, 0.95), "all": (0.9, 0.85)}
-# Over the development and held-out passages: the identifiers with a fixed shape must all be found and nothing else taken
-# for them; names, found by rules of thumb, have lower floors.
+# Over the development and held-out passages: the identifiers with a fixed shape must all be
+# found and nothing else taken for them; names, found by rules of thumb, have lower floors.
 KIND_FLOORS = {kind: (1.0, 1.0) for kind in FlagKind} | {
     FlagKind.DATE_OF_BIRTH: (0.85, 1.0),  # a full date long ago that was not a birth date
     FlagKind.PERSON_NAME: (0.95, 0.85),
