@@ -142,15 +142,17 @@ def _pdf(data: bytes) -> Extraction:
 
 
 def _plain(data: bytes) -> Extraction:
-    data = data[: MAX_CHARACTERS * 4]  # no UTF-8 character is longer than four bytes
+    limit = MAX_CHARACTERS * 4  # no UTF-8 character is longer than four bytes
+    cut = len(data) > limit
+    data = data[:limit]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        if error.start >= len(data) - 3:  # a character cut in two by the limit above
+        if cut and error.reason == "unexpected end of data":  # a character the limit cut in two
             text = data[: error.start].decode("utf-8-sig")
         else:
             text = data.decode("cp1252", "replace")
-    return _bounded(text)
+    return _bounded(text, truncated=cut)
 
 
 def extract_text(data: bytes, content_type: str) -> Extraction:
