@@ -25,6 +25,7 @@ Words of social work, its bodies and frameworks, months, days and places never c
 """
 
 import importlib
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ NAME_LOCALES = (
     "en_GB", "en_IE", "en_US", "en_NZ", "en_IN", "tw_GH", "yo_NG", "pl_PL", "ro_RO", "lt_LT",
     "cs_CZ", "sk_SK", "hu_HU", "pt_PT", "es_ES", "it_IT", "fr_FR", "de_DE", "tr_TR",
 )  # fmt: skip
+MAX_NAME_WORDS = 4  # "Mary Anne Smith-Jones" is four; a longer run of capitals is a heading
 _LATIN_NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏ'\u2019-]+$")
 
 
@@ -239,6 +241,14 @@ def _judge_run(text: str, whole_run: list[_Word], names: NamesList) -> Iterator[
         while run and run[-1].initial:
             run = run[:-1]
         if not run or (len(run) == 1 and run[0].initial):
+            continue
+        if len(run) > MAX_NAME_WORDS:
+            # Longer than a name: a heading in title case. Only its listed words can be names.
+            for listed, group in itertools.groupby(run, key=lambda word: word.lower in names):
+                if listed:
+                    flag = _judge(text, list(group), names, phrase=True)
+                    if flag is not None:
+                        yield flag
             continue
         flag = _judge(text, run, names, phrase=phrase)
         if flag is not None:
