@@ -49,7 +49,10 @@ def test_names_list_load() -> None:
     started = time.perf_counter()
     names = names_list()
     elapsed = time.perf_counter() - started
-    print(f"\nnames list: {len(names.first_names)} first names, {len(names.surnames)} surnames in {elapsed:.3f} s")
+    print(
+        f"\nnames list: {len(names.first_names)} first names, {len(names.surnames)} surnames "
+        f"in {elapsed:.3f} s"
+    )
     assert len(names.first_names) > 3000
 
 
