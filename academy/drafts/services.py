@@ -96,8 +96,9 @@ def draft_save(
 
     `version` is the version the page last saw (0 for none). The save is refused with
     DraftConflict when the stored draft has moved on since — another tab or window saved it, or
-    the form was sent or discarded there — unless it was this same page (`writer`) that moved it:
-    a save the page sent as it was hidden may have landed without the page hearing back."""
+    the form was sent or discarded there — unless it was this same page (`writer`) that moved it
+    (a save the page sent as it was hidden may have landed without the page hearing back), or the
+    stored words are the very words sent."""
     validate_key(key)
     if not WRITER_PATTERN.match(writer or ""):
         raise ValidationError("The writer is a short random id.", code="writer")
@@ -114,6 +115,10 @@ def draft_save(
         if moved:
             return mine.get()
         current = mine.first()
+        if current is not None and current.data == cleaned:
+            # The same words arrived another way (the last save of a tab that was closed as
+            # this one opened): nothing to refuse, and nothing to write.
+            return current
         if current is not None:
             raise DraftConflict(current)
         draft = FormDraft(

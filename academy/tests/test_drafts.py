@@ -91,6 +91,18 @@ def test_the_same_tab_may_save_over_its_own_unheard_save(person: User) -> None:
     assert draft.version == 3
 
 
+def test_the_same_words_from_another_tab_are_no_conflict(person: User) -> None:
+    """A tab closed as another opened: its last save and the new tab's copy say the same."""
+    save(person, {"title": "Typed"}, writer="tab-a")
+    save(person, {"title": "Typed, then closed"}, version=1, writer="tab-a")
+
+    draft = save(person, {"title": "Typed, then closed"}, version=1, writer="tab-b")
+
+    assert (draft.version, draft.writer) == (2, "tab-a")
+    with pytest.raises(DraftConflict):
+        save(person, {"title": "Something else"}, version=1, writer="tab-b")
+
+
 def test_without_a_writer_only_the_version_decides(person: User) -> None:
     save(person, {"title": "One"})
     save(person, {"title": "Two"}, version=1)
