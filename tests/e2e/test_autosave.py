@@ -75,8 +75,9 @@ def test_type_wait_reload_and_the_words_are_there(
 ) -> None:
     page = new_strict_page(strict_context)
 
-    # Given a PSW typing an invitation
+    # Given a PSW typing an invitation, with no draft yet (nothing to restore, no conflict)
     open_invite_form(page, live_server, psw)
+    expect(page.get_by_role("region", name="Important")).to_have_count(0)
     full_name(page).fill("Nadia Drafted")
 
     # When they wait a few seconds, the page says the draft is saved, without leaving the field
@@ -133,7 +134,9 @@ def test_session_ends_sign_in_again_and_the_words_are_there(
     expect(status(page)).to_have_text(SAVED)
 
     # When they stop typing until the session ends
-    expect(page).to_have_url(f"{live_server.url}{LOGIN_PATH}?next={INVITE_PATH}", timeout=3 * IDLE_SECONDS * 1000)
+    expect(page).to_have_url(
+        f"{live_server.url}{LOGIN_PATH}?next={INVITE_PATH}", timeout=3 * IDLE_SECONDS * 1000
+    )
 
     # Then after signing in again they are back on the form with their words, put back once
     sign_in_here(page, psw)
@@ -157,7 +160,9 @@ def test_session_gone_while_typing_the_words_come_back_after_sign_in(
     expect(status(page)).to_have_text(SAVED)
 
     # When their session ends on the server (signed out elsewhere, or the server restarted it)
-    session_key = next(c["value"] for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    session_key = next(
+        c["value"] for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME
+    )
     SessionStore(session_key).delete()
 
     # Then what they type next is not saved, and the page says why

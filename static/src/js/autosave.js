@@ -22,6 +22,7 @@
   var KEEPALIVE_LIMIT = 60000; // browsers refuse keepalive bodies over 64 KB in flight
   var SIGNED_OUT_RETRY = 15000;
   var LONGEST_WAIT = 60000;
+  var REQUEST_TIMEOUT = 20000;
 
   // --- Fields: which are kept, reading them, putting them back ------------------------------
 
@@ -309,6 +310,9 @@
   Autosave.prototype.send = function (data, text, leaving) {
     var self = this;
     var body = JSON.stringify({ key: this.key, version: this.version, writer: this.writer, data: data });
+    // A request that hangs (a dead connection the browser has not noticed) is given up.
+    var controller = !leaving && window.AbortController ? new window.AbortController() : null;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT) : null;
     this.saving = true;
     window.fetch(this.url, {
       method: "POST",
@@ -316,15 +320,18 @@
       keepalive: Boolean(leaving) && body.length < KEEPALIVE_LIMIT,
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": this.csrfToken() },
       body: body,
+      signal: controller ? controller.signal : undefined,
     }).then(function (response) {
       return response.json().then(
         function (answer) { return answer; },
         function () { return {}; }
       ).then(function (answer) {
+        window.clearTimeout(timer);
         self.saving = false;
         self.answered(response, answer, data, text);
       });
     }, function () {
+      window.clearTimeout(timer);
       self.saving = false;
       self.failed(data, "Not saved \u2014 you are offline. We\u2019ll keep trying.");
     });
