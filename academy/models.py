@@ -367,5 +367,6 @@ class FrameworkElement(TimeStampedModel):
 
 
 # Models that live with their part of the core, imported here so Django registers them.
+from .drafts.models import FormDraft  # noqa: E402, F401
 from .files.models import StoredFile  # noqa: E402, F401
 from .outbox.models import OutboxMessage  # noqa: E402, F401

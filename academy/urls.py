@@ -43,6 +43,7 @@ urlpatterns = [
         name="framework_version",
     ),
     path("files/", include("academy.files.urls")),
+    path("drafts/", include("academy.drafts.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("session/extend/", idle_timeout.session_extend, name="session_extend"),
     path("session/status/", idle_timeout.session_status, name="session_status"),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import employment, presenters, selectors, services
 from .adapters import INVITATION_SESSION_KEY
+from .drafts.web import draft_discard, draft_initial
 from .forms import (
     FrameworkVersionImportForm,
     InvitationForm,
@@ -82,23 +83,35 @@ def people(request: AcademyRequest) -> HttpResponse:
     return render(request, "academy/people.html", context)
 
 
+# The invitation form saves itself as it is typed: one draft per person (academy/drafts/).
+INVITE_DRAFT = "academy:invite"
+
+
 @require_http_methods(["GET", "POST"])
 @roles_required(*STAFF_ROLES)
 def invite(request: AcademyRequest) -> HttpResponse:
     scope = request.scope
     organisations = selectors.organisations_manageable_by(scope=scope)
     roles = grantable_roles(set(request.roles))
-    form = InvitationForm(posted(request), organisations=organisations, roles=roles)
+    form = InvitationForm(
+        posted(request),
+        initial=draft_initial(request, INVITE_DRAFT),
+        organisations=organisations,
+        roles=roles,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.invitation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
+            draft_discard(user=request.user, key=INVITE_DRAFT)
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
             return redirect("academy:invitations")
     return render(
-        request, "academy/invite.html", {"form": form, "expiry_days": settings.INVITATION_EXPIRY_DAYS}
+        request,
+        "academy/invite.html",
+        {"form": form, "expiry_days": settings.INVITATION_EXPIRY_DAYS, "invite_draft": INVITE_DRAFT},
     )
 
 

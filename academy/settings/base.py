@@ -179,6 +179,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # (academy/idle_timeout/). GOV.UK services use 30 to 60 minutes.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_IDLE_WARNING_SECONDS = 120
+# Drafts that save themselves as people type (academy/drafts/): removed this many days after
+# their last change; the rest are fixed limits of the save request.
+DRAFTS_KEEP_DAYS = env.int("DRAFTS_KEEP_DAYS", default=30)
+DRAFTS_MAX_BYTES = 200_000  # the fields of one form, as JSON
+DRAFTS_SAVES_PER_MINUTE = 60  # per person, across their tabs; a page saves at most every few seconds
+DRAFTS_SAVE_SECONDS = 5  # how often a page with changes saves
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

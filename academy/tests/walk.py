@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from academy.models import OutboxMessage
+from academy.models import FormDraft, OutboxMessage
 from academy.roles import MFA_ROLES, STAFF_ROLES, Role
 from academy.testing.walk import ANONYMOUS, Persona, Rule, WalkRegistry, World
 from academy.tests import files_support
@@ -75,6 +75,18 @@ def _own_notification(world: World, persona: str) -> str:
 
 def _notification_expect(persona: Persona) -> int:
     return 302 if persona.organisation in REACHES_HOME | {"university"} else 404
+
+
+WALK_DRAFT = "walk:drafts"
+
+
+def _own_draft(world: World, persona: str) -> str:
+    """Each signed-in persona discards a draft of their own."""
+    if persona != ANONYMOUS:
+        FormDraft.objects.create(
+            user=world.persona(persona), key=WALK_DRAFT, data={"note": "Typed on the walk"}, version=1
+        )
+    return reverse("academy:draft_discard")
 
 
 def uploader_only(persona: Persona) -> int:
@@ -174,6 +186,18 @@ PORTAL_RULES: dict[str, Rule] = {
     # else, the sibling council's NQSW included, is told it does not exist.
     "academy:files:download": Rule(of("academy:files:download", "private_file"), expect=uploader_only),
     "academy:accessibility": Rule(named("academy:accessibility"), anonymous=200),
+    # Autosave (academy/drafts/): anyone signed in saves and discards their own drafts. Signed
+    # out, a save answers 401 JSON, so the page keeps the words and tries again after sign-in.
+    # Another person's draft is never found (academy/tests/test_drafts.py).
+    "academy:draft_save": Rule(
+        named("academy:draft_save"),
+        method="POST",
+        data={"key": WALK_DRAFT, "version": "0", "data": '{"note": "Typed on the walk"}'},
+        anonymous=401,
+    ),
+    "academy:draft_discard": Rule(
+        _own_draft, method="POST", data={"key": WALK_DRAFT, "next": "/"}, default=302
+    ),
     # The idle time-out warning's two requests: any signed-in person, about their own session.
     "academy:session_extend": Rule(named("academy:session_extend"), method="POST", default=302),
     "academy:session_status": Rule(named("academy:session_status")),

@@ -8,13 +8,14 @@ import os
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
-from .steps import watch_for_problems
+from .steps import new_strict_page, watch_for_problems
 
 E2E_DIR = Path(__file__).parent
 
@@ -69,3 +70,17 @@ def page(page: Page) -> Page:
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
     return watch_for_problems(page)
+
+
+@pytest.fixture
+def strict_context(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[BrowserContext]:
+    """A browser context that enforces the portal's content security policy."""
+    context = browser.new_context(**{**browser_context_args, "bypass_csp": False})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def strict_page(strict_context: BrowserContext) -> Page:
+    """A page under the portal's real content security policy (steps.new_strict_page)."""
+    return new_strict_page(strict_context)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, expect
 
 from academy.models import User
 from academy.roles import MFA_ROLES
@@ -177,3 +177,37 @@ def assert_forms_leave_validation_to_the_server(page: Page) -> None:
 
 def error_summary(page: Page) -> Any:
     return page.locator(".govuk-error-summary")
+
+
+# --- Pages under the portal's real content security policy ---------------------------------------
+
+
+def new_strict_page(context: BrowserContext) -> Page:
+    """A page in a context that enforces the content security policy (the shared fixture bypasses
+    it to inject axe-core), watching for broken resources, script errors and policy violations
+    (`page.csp_violations`): a script blocked by the policy would fail the journey."""
+    page = watch_for_problems(context.new_page())
+    page.set_default_timeout(10_000)
+    violations: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", on_console)
+    page.csp_violations = violations  # type: ignore[attr-defined]
+    return page
+
+
+def check_accessibility_under_csp(page: Page) -> None:
+    """axe-core cannot be added as a script tag under the policy; evaluate it directly."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    check_accessibility(page)
+
+
+def sign_in_here(page: Page, user: User) -> None:
+    """Fill in the sign-in form the page is showing (no two-factor step)."""
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

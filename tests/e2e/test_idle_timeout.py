@@ -1,24 +1,25 @@
 """The idle time-out as a person meets it, under the portal's real content security policy.
 
-A principal social worker starts typing an invitation, is warned before the session ends,
-stays signed in once, then lets the time run out: they land on the sign-in page with the
-reason, sign in again, and find what they typed put back."""
+A principal social worker starts adding a team, is warned before the session ends, stays signed
+in once, then lets the time run out: they land on the sign-in page with the reason, sign in
+again, and find what they typed put back. (The team form keeps what was typed in the browser
+tab; forms that save drafts to the server, such as the invitation form, are tested in
+test_autosave.py.)"""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from academy.models import User
 from academy.roles import Role
-from academy.tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from academy.tests.factories import MembershipFactory, UserFactory
 from conftest import Orgs
 
-from .steps import AXE_JS, LOGIN_PATH, assert_no_browser_problems, check_accessibility, watch_for_problems
+from .steps import LOGIN_PATH, assert_no_browser_problems, check_accessibility_under_csp, sign_in_here
 
 IDLE_SECONDS = 12  # the warning opens halfway, six seconds before the end
-TYPED_NAME = "Nadia Kept"
+TYPED_NAME = "Duty and Assessment North"
 
 
 @pytest.fixture
@@ -31,38 +32,6 @@ def psw_without_authenticator(orgs: Orgs, settings: Any) -> User:
     return user
 
 
-@pytest.fixture
-def strict_page(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[Page]:
-    """A page that enforces the portal's content security policy (the shared fixture bypasses
-    it to inject axe-core): a script blocked by the policy would fail this journey."""
-    context = browser.new_context(**{**browser_context_args, "bypass_csp": False})
-    page = watch_for_problems(context.new_page())
-    page.set_default_timeout(10_000)
-    violations: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            violations.append(message.text)
-
-    page.on("console", on_console)
-    page.csp_violations = violations  # type: ignore[attr-defined]
-    yield page
-    context.close()
-
-
-def check_accessibility_under_csp(page: Page) -> None:
-    """axe-core cannot be added as a script tag under the policy; evaluate it directly."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    check_accessibility(page)
-
-
-def sign_in_here(page: Page, user: User) -> None:
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_warning_then_time_out_keeps_what_was_typed(
     psw_without_authenticator: User, strict_page: Page, live_server: Any, settings: Any
 ) -> None:
@@ -70,12 +39,12 @@ def test_warning_then_time_out_keeps_what_was_typed(
     page, user = strict_page, psw_without_authenticator
     dialog = page.get_by_role("dialog", name="You\u2019re about to be signed out")
 
-    # Given a PSW signed in and typing on the invitation form
+    # Given a PSW signed in and typing on the form that adds a team
     page.goto(live_server.url + LOGIN_PATH)
     sign_in_here(page, user)
     expect(page).to_have_url(live_server.url + "/")
-    page.goto(live_server.url + "/people/invite/")
-    page.get_by_label("Full name").fill(TYPED_NAME)
+    page.goto(live_server.url + "/people/teams/")
+    page.get_by_label("Team name").fill(TYPED_NAME)
 
     # When they stop for a while, a warning opens with the focus on "Stay signed in"
     expect(dialog).to_be_visible(timeout=IDLE_SECONDS * 1000)
@@ -86,12 +55,12 @@ def test_warning_then_time_out_keeps_what_was_typed(
     # And choosing to stay closes it and keeps them signed in, on the same page
     page.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
-    expect(page.get_by_label("Full name")).to_have_value(TYPED_NAME)
+    expect(page.get_by_label("Team name")).to_have_value(TYPED_NAME)
 
     # When the warning comes back and they do nothing
     expect(dialog).to_be_visible(timeout=IDLE_SECONDS * 1000)
     expect(page).to_have_url(
-        f"{live_server.url}{LOGIN_PATH}?next=/people/invite/", timeout=IDLE_SECONDS * 1000
+        f"{live_server.url}{LOGIN_PATH}?next=/people/teams/", timeout=IDLE_SECONDS * 1000
     )
 
     # Then the sign-in page says why
@@ -102,8 +71,8 @@ def test_warning_then_time_out_keeps_what_was_typed(
 
     # And after signing in again they are back on the form with what they typed
     sign_in_here(page, user)
-    expect(page).to_have_url(live_server.url + "/people/invite/")
-    expect(page.get_by_label("Full name")).to_have_value(TYPED_NAME)
+    expect(page).to_have_url(live_server.url + "/people/teams/")
+    expect(page.get_by_label("Team name")).to_have_value(TYPED_NAME)
     restored = page.get_by_role("region", name="Important").filter(has_text="We have put back what you typed")
     expect(restored).to_be_visible()
     check_accessibility_under_csp(page)
