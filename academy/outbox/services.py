@@ -12,7 +12,8 @@ How a message travels (docs/adr/0007-outbox.md):
    guarded by the claim token. In a batch slow enough to use half its lease, each row's lease
    is first renewed by a conditional UPDATE that succeeds only while the token is still ours.
 4. A failure records the error and makes the row due again after an exponential backoff; after
-   `OUTBOX_MAX_ATTEMPTS` attempts it is "failed" and waits on the operator page.
+   `OUTBOX_MAX_ATTEMPTS` attempts it is "failed" and waits on the operator page. So is a row
+   whose lease ran out that many times: its senders keep dying without reporting back.
 
 At least once: the one duplicate the design allows is a sender that dies after the mail server
 accepted the message and before the row was marked. Its lease runs out, the next sweep sends
@@ -143,6 +144,7 @@ class _Claim:
     token: uuid.UUID
     ids: list[uuid.UUID]
     at: datetime
+    gave_up: int = 0
 
 
 def _lease() -> timedelta:
@@ -174,8 +176,23 @@ def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
         )
         if not rows:
             return _Claim(token, [], now)
+        claimed: list[uuid.UUID] = []
+        given_up: list[uuid.UUID] = []
         for pk, claimed_until, attempts in rows:
-            if claimed_until is not None:
+            if claimed_until is None:
+                claimed.append(pk)
+            elif attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                # A message whose sender keeps dying (it kills the worker, or outlasts every
+                # time limit) is not sent for ever: it waits on the operator page instead.
+                logger.error(
+                    "Outbox: lease on %s ran out at %s without a result after %s attempts; "
+                    "giving up.",
+                    pk,
+                    claimed_until.isoformat(),
+                    attempts,
+                )
+                given_up.append(pk)
+            else:
                 # The last sender took this row and never reported back: it died before
                 # sending, or after sending and before marking. In the second case this send
                 # is a duplicate — the only one the outbox allows.
@@ -186,11 +203,22 @@ def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
                     claimed_until.isoformat(),
                     attempts,
                 )
-        claimed = [pk for pk, _, _ in rows]
+                claimed.append(pk)
+        if given_up:
+            OutboxMessage.objects.filter(pk__in=given_up).update(
+                status=Status.FAILED,
+                claimed_until=None,
+                claim_token=None,
+                last_error=(
+                    f"The sender stopped without reporting back; gave up after "
+                    f"{settings.OUTBOX_MAX_ATTEMPTS} attempts. It may have been sent."
+                ),
+                updated_at=now,
+            )
         OutboxMessage.objects.filter(pk__in=claimed).update(
             claimed_until=now + _lease(), claim_token=token, attempts=F("attempts") + 1, updated_at=now
         )
-    return _Claim(token, claimed, now)
+    return _Claim(token, claimed, now, gave_up=len(given_up))
 
 
 def outbox_sweep(*, batch_size: int = 50, time_budget: float | None = None) -> Delivery:
@@ -200,7 +228,10 @@ def outbox_sweep(*, batch_size: int = 50, time_budget: float | None = None) -> D
     delivery = Delivery()
     while True:
         claim = _claim(batch_size=batch_size)
+        delivery.failed += claim.gave_up
         if not claim.ids:
+            if claim.gave_up:
+                continue
             break
         stopped = _deliver(claim, delivery, deadline=deadline)
         if stopped or (deadline is not None and time.monotonic() > deadline):
@@ -213,6 +244,7 @@ def outbox_deliver(*, message_ids: list[uuid.UUID]) -> Delivery:
     shortcut). A message that is not due, already sent or held elsewhere is left alone."""
     delivery = Delivery()
     claim = _claim(batch_size=len(message_ids), ids=message_ids)
+    delivery.failed += claim.gave_up
     if claim.ids:
         _deliver(claim, delivery)
     return delivery

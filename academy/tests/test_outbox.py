@@ -213,6 +213,37 @@ def test_a_held_row_is_not_sent_again_until_its_lease_runs_out(caplog: Any) -> N
     assert (message.status, message.attempts) == (Status.SENT, 2)
 
 
+def test_a_message_whose_sender_keeps_dying_fails_after_the_last_attempt(settings: Any, caplog: Any) -> None:
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    message = email_notification()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for attempt in range(1, 4):
+            assert _claim(batch_size=10).ids == [message.pk]  # taken, then the sender dies
+            message.refresh_from_db()
+            assert message.attempts == attempt
+            clock.shift(timedelta(seconds=301))
+        with caplog.at_level(logging.ERROR):
+            delivery = outbox_sweep()
+    assert (delivery.claimed, delivery.failed, delivery.sent) == (0, 1, 0)
+    assert "giving up" in caplog.text
+    assert mail.outbox == []
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.claimed_until) == (Status.FAILED, 3, None)
+    assert "stopped without reporting back" in message.last_error
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert outbox_sweep().claimed == 0  # it waits for the operator
+
+
+def test_the_shortcut_also_gives_up_on_a_message_whose_sender_keeps_dying(settings: Any) -> None:
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    message = email_notification()
+    _claim(batch_size=10)
+    with time_machine.travel(timezone.now() + timedelta(seconds=301)):
+        assert outbox_deliver(message_ids=[message.pk]).failed == 1
+    assert OutboxMessage.objects.get(pk=message.pk).status == Status.FAILED
+    assert mail.outbox == []
+
+
 def test_a_sender_that_lost_its_lease_does_not_send() -> None:
     from django.core.mail import get_connection
 
