@@ -320,7 +320,8 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return _invitation_refused(request, error)
     if account is None:
-        services.email_release_unverified_claims(invitation=invitation)
+        # Unverified claims on the address are released when the sign-up form is posted
+        # (academy/adapters.py), never here: a GET changes nothing.
         get_adapter(request).stash_verified_email(request, invitation.email)
         return redirect("account_signup")
     if request.method == "POST":
