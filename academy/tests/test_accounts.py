@@ -309,12 +309,12 @@ class TestResendLimits:
             client.force_login(psw)
             page = resend(client, invitation).content.decode()
         assert "already been sent 3 times, the most allowed" in page
-        assert "revoke this invitation and send a new one" in page
+        assert "If the address is wrong, invite them at the right one" in page
         assert len(mail.outbox) == 2
         assert Invitation.objects.get(pk=invitation.pk).send_count == 3
-        # The way on that the message gives works: revoke, then invite again.
+        # The way on that the message gives works: revoke, then invite the right address.
         client.post(reverse("academy:invitation_revoke", args=[invitation.pk]))
-        invite(client, psw, orgs.home, "nadia@example.test")
+        invite(client, psw, orgs.home, "nadia.right@example.test")
 
 
 def login(client: Client, email: str, password: str = TEST_PASSWORD) -> Any:
