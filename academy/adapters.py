@@ -28,11 +28,12 @@ def _pending_invitation(request: HttpRequest) -> tuple[str, Invitation] | None:
     if not token:
         return None
     invitation = invitation_find_by_token(token=token)
-    if invitation is None:
-        return None
     try:
+        if invitation is None:
+            raise ValidationError("No invitation has this token.")
         invitation_check_usable(invitation=invitation)
     except ValidationError:
+        request.session.pop(INVITATION_SESSION_KEY, None)  # kept only while it can be used
         return None
     return token, invitation
 

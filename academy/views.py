@@ -304,6 +304,8 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
     token = request.session.get(INVITATION_SESSION_KEY, "")
     invitation = services.invitation_find_by_token(token=token) if token else None
     if invitation is None or invitation.status != Invitation.Status.PENDING:
+        # Every refusal drops the token: the session keeps it only while it can still be used.
+        request.session.pop(INVITATION_SESSION_KEY, None)
         status = invitation.status if invitation else None
         return render(
             request, "academy/invitation_invalid.html", {"status": status}, status=410 if invitation else 404
@@ -311,6 +313,7 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
     current = request.user if request.user.is_authenticated else None
     signed_in = current is not None
     if current is not None and not selectors.user_holds_email(user=current, email=invitation.email):
+        request.session.pop(INVITATION_SESSION_KEY, None)
         return render(
             request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403
         )
@@ -343,6 +346,7 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
 
 
 def _invitation_refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    request.session.pop(INVITATION_SESSION_KEY, None)
     context = {"reason": " ".join(error.messages)}
     return render(request, "academy/invitation_invalid.html", context, status=410)
 
