@@ -7,12 +7,18 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from .client_ip import client_ip
 from .models import Invitation
 from .outbox.account_emails import account_email_enqueue
 from .selectors import user_has_active_membership
-from .services import invitation_accept, invitation_check_usable, invitation_find_by_token
+from .services import (
+    email_release_unverified_claims,
+    invitation_accept,
+    invitation_check_usable,
+    invitation_find_by_token,
+)
 
 INVITATION_SESSION_KEY = "academy_invitation_token"
 
@@ -22,11 +28,12 @@ def _pending_invitation(request: HttpRequest) -> tuple[str, Invitation] | None:
     if not token:
         return None
     invitation = invitation_find_by_token(token=token)
-    if invitation is None:
-        return None
     try:
+        if invitation is None:
+            raise ValidationError("No invitation has this token.")
         invitation_check_usable(invitation=invitation)
     except ValidationError:
+        request.session.pop(INVITATION_SESSION_KEY, None)  # kept only while it can be used
         return None
     return token, invitation
 
@@ -57,9 +64,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
-        pending = _pending_invitation(self.request) if self.request is not None else None
-        if pending and pending[1].email.lower() != email.lower():
+        request = self.request
+        pending = _pending_invitation(request) if request is not None else None
+        if pending is None:
+            return email
+        invitation = pending[1]
+        if invitation.email.lower() != email.lower():
             raise ValidationError("Use the email address your invitation was sent to.")
+        if request.method == "POST" and request.path == reverse("account_signup"):
+            # The invitee is signing up with the invited address: drop unverified claims other
+            # accounts hold on it before allauth's uniqueness check sees them. The link proves
+            # who owns the address.
+            email_release_unverified_claims(invitation=invitation)
         return email
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:

@@ -145,3 +145,7 @@ class FrameworkVersionAdmin(AuditedAdmin):
 @admin.register(Framework)
 class FrameworkAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "publisher")
+
+
+# The libraries' admin pages, audited too.
+from . import admin_libraries  # noqa: E402, F401

@@ -11,14 +11,25 @@ rate limits (through the account adapter) and django-axes (`AXES_CLIENT_IP_CALLA
 this one function, so they always agree on who someone is."""
 
 import ipaddress
+import logging
+import re
 
 from django.conf import settings
 from django.http import HttpRequest
 
+logger = logging.getLogger(__name__)
+
+# What proxies write besides a bare address: IPv4 with a port, IPv6 in brackets with or without one.
+_IPV4_WITH_PORT = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}")
+_BRACKETED = re.compile(r"\[([0-9A-Fa-f:.]+)\](?::\d{1,5})?")
+
 
 def _address(value: str) -> str | None:
+    text = value.strip()
+    if match := _IPV4_WITH_PORT.fullmatch(text) or _BRACKETED.fullmatch(text):
+        text = match.group(1)
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(text))
     except ValueError:
         return None
 
@@ -35,4 +46,13 @@ def client_ip(request: HttpRequest) -> str:
     # Fewer entries than proxies: the request skipped the outer ones (a health probe from
     # inside, say), so the leftmost entry is still one our own proxy wrote.
     written_by_our_proxy = hops[-proxies] if len(hops) >= proxies else hops[0]
-    return _address(written_by_our_proxy) or remote
+    address = _address(written_by_our_proxy)
+    if address is None:
+        # Everyone whose entry cannot be read shares the proxy's bucket: worth knowing about.
+        logger.warning(
+            "X-Forwarded-For entry %r is not an address; counting the connection's %s instead.",
+            written_by_our_proxy.strip()[:100],
+            remote,
+        )
+        return remote
+    return address

@@ -37,7 +37,7 @@ def _pending_invitations(request: AcademyRequest) -> Mapping[str, object]:
 def _people_by_role(request: AcademyRequest) -> Mapping[str, object]:
     counts = (
         selectors.memberships_visible_to(scope=request.scope)
-        .filter(is_active=True)
+        .filter(selectors.current_membership_q())
         .order_by()
         .values("role")
         .annotate(n=Count("id"))

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .colours import validate_header_colour
 from .roles import Role
 
 
@@ -95,8 +96,12 @@ class Organisation(TimeStampedModel):
     brand_colour = models.CharField(
         max_length=7,
         blank=True,
-        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d4f6e.")],
-        help_text="Optional header colour for this organisation; the academy colour otherwise.",
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d4f6e."),
+            validate_header_colour,
+        ],
+        help_text="Optional header colour for this organisation; the academy colour otherwise. "
+        "White text on it must have a contrast of at least 4.5:1.",
     )
     # Thresholds: empty means "as the partnership above, else the deployment's default"
     # (`academy.organisations.selectors.organisation_settings_for`).

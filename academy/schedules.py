@@ -58,3 +58,4 @@ register_periodic(
 )
 register_periodic(name="outbox-sweep", task="academy.outbox.tasks.outbox_sweep", every_seconds=60)
 register_periodic(name="drafts-sweep", task="academy.drafts.tasks.drafts_sweep", every_seconds=24 * 60 * 60)
+register_periodic(name="files-pending-sweep", task="academy.tasks.files_pending_sweep", every_seconds=60 * 60)

@@ -28,11 +28,14 @@ from .roles import STAFF_ROLES, Role, grantable_roles
 from .scope import Scope
 
 
-def current_membership_q() -> Q:
+def current_membership_q(prefix: str = "") -> Q:
     """A membership gives access while it is active and its employment end date, if any, has
     not passed (the last day still counts). The daily sweep (academy/employment.py) then marks
-    ended ones inactive; access does not wait for it."""
-    return Q(is_active=True) & (Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate()))
+    ended ones inactive; access does not wait for it, and neither does any count of people.
+    `prefix` reaches memberships through a relation ("memberships__")."""
+    return Q(**{f"{prefix}is_active": True}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": timezone.localdate()})
+    )
 
 
 def user_has_active_membership(*, user: User) -> bool:
@@ -141,7 +144,7 @@ def teams_visible_to(*, scope: Scope) -> QuerySet[Team]:
     return (
         Team.objects.filter(organisation_id__in=staff_scope_ids(scope=scope))
         .select_related("organisation")
-        .annotate(active_people=Count("memberships", filter=Q(memberships__is_active=True)))
+        .annotate(active_people=Count("memberships", filter=current_membership_q("memberships__")))
         .order_by("organisation__name", "name")
     )
 
@@ -165,7 +168,7 @@ def invitation_get_for_user(
 
 def _own_notifications(user: User) -> QuerySet[Notification]:
     """The person's notifications, less those about an organisation they no longer belong to."""
-    current = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    current = Membership.objects.filter(current_membership_q(), user=user).values("organisation_id")
     return Notification.objects.filter(
         Q(organisation__isnull=True) | Q(organisation_id__in=current), recipient=user
     )

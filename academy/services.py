@@ -174,6 +174,10 @@ def invitation_create(
         )
     if team is not None and team.organisation_id != organisation.pk:
         raise ValidationError({"team": "Choose a team in this organisation."})
+    try:
+        _require_address_not_flooded(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from None
     invitation = Invitation(
         email=email,
         full_name=full_name,
@@ -201,6 +205,26 @@ def _require_pending(invitation: Invitation) -> None:
         raise ValidationError(f"This invitation has been {invitation.status.label.lower()}.")
 
 
+def _require_address_not_flooded(email: str) -> None:
+    """At most INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY invitation emails to one address in
+    any 24 hours, whichever invitations, organisations and staff caused them: revoking and
+    inviting again does not start the count afresh."""
+    most = settings.INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY
+    since = timezone.now() - timedelta(hours=24)
+    recent = list(
+        OutboxMessage.objects.filter(kind="invitation", created_at__gt=since, to_email__iexact=email)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[:most]
+    )
+    if len(recent) >= most:
+        again = timezone.localtime(recent[0] + timedelta(hours=24))
+        emails = "invitation email" if most == 1 else "invitation emails"
+        raise ValidationError(
+            f"{email} has been sent {most} {emails} in the last 24 hours, the most allowed. "
+            f"Check the address with the person. Another can be sent after {again:%-I:%M%p on %-d %B}."
+        )
+
+
 def _require_resend_allowed(invitation: Invitation) -> None:
     """Limit resends, so an invitation cannot be used to flood someone's inbox. The reasons
     are written for the staff member who pressed the button."""
@@ -208,8 +232,8 @@ def _require_resend_allowed(invitation: Invitation) -> None:
     if invitation.send_count >= most:
         raise ValidationError(
             f"This invitation has already been sent {invitation.send_count} times, the most allowed. "
-            "Check the email address with the person. To try again, revoke this invitation and "
-            "send a new one."
+            "Check the email address with the person, and ask them to look in their junk or spam "
+            "folder. If the address is wrong, invite them at the right one."
         )
     wait = timedelta(minutes=settings.INVITATION_RESEND_MINUTES)
     # The last send counts from when it was queued: a slow mail server must not let a second
@@ -227,6 +251,7 @@ def _require_resend_allowed(invitation: Invitation) -> None:
             "Emails can take a few minutes to arrive: ask them to look in their junk or spam "
             f"folder. You can send it again after {again}."
         )
+    _require_address_not_flooded(invitation.email)
 
 
 @transaction.atomic

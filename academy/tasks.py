@@ -21,3 +21,11 @@ def memberships_end_sweep() -> int:
     from .employment import memberships_end_past_employment
 
     return memberships_end_past_employment()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def files_pending_sweep() -> int:
+    """Hourly: remove uploaded bytes whose record was rolled back (academy/files/services.py)."""
+    from .files.services import files_pending_sweep
+
+    return files_pending_sweep()

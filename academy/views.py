@@ -317,6 +317,8 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
     token = request.session.get(INVITATION_SESSION_KEY, "")
     invitation = services.invitation_find_by_token(token=token) if token else None
     if invitation is None or invitation.status != Invitation.Status.PENDING:
+        # Every refusal drops the token: the session keeps it only while it can still be used.
+        request.session.pop(INVITATION_SESSION_KEY, None)
         status = invitation.status if invitation else None
         return render(
             request, "academy/invitation_invalid.html", {"status": status}, status=410 if invitation else 404
@@ -324,6 +326,7 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
     current = request.user if request.user.is_authenticated else None
     signed_in = current is not None
     if current is not None and not selectors.user_holds_email(user=current, email=invitation.email):
+        request.session.pop(INVITATION_SESSION_KEY, None)
         return render(
             request, "academy/invitation_wrong_account.html", {"invitation": invitation}, status=403
         )
@@ -333,7 +336,8 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return _invitation_refused(request, error)
     if account is None:
-        services.email_release_unverified_claims(invitation=invitation)
+        # Unverified claims on the address are released when the sign-up form is posted
+        # (academy/adapters.py), never here: a GET changes nothing.
         get_adapter(request).stash_verified_email(request, invitation.email)
         return redirect("account_signup")
     if request.method == "POST":
@@ -355,6 +359,7 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
 
 
 def _invitation_refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    request.session.pop(INVITATION_SESSION_KEY, None)
     context = {"reason": " ".join(error.messages)}
     return render(request, "academy/invitation_invalid.html", context, status=410)
 

@@ -189,6 +189,24 @@ def _refuse(message: str, code: str) -> FileRefused:
     return FileRefused(message, code=code)
 
 
+# Where OpenDocument keeps macros: StarBasic libraries, and scripts in other languages.
+_ODF_MACRO_FOLDERS = ("basic/", "scripts/")
+
+
+def _odf_type(declared: str, entries: dict[str, zipfile.ZipInfo], name: str, damaged: FileRefused) -> str:
+    """An OpenDocument file is its `mimetype` entry plus a manifest of its parts; a `mimetype`
+    entry alone makes any ZIP look like a document. One that carries macros is refused."""
+    if "META-INF/manifest.xml" not in entries:
+        raise damaged
+    if any(entry.lower().startswith(_ODF_MACRO_FOLDERS) for entry in entries):
+        raise _refuse(
+            f"“{name}” contains macros, which could run on the reader's computer. "
+            "Save it without macros (as .odt, .ods or .odp) or as a PDF.",
+            "macros",
+        )
+    return declared
+
+
 def _zip_type(upload: IO[bytes], name: str) -> str:
     """The content type of an Office Open XML or OpenDocument file, or a refusal."""
     upload.seek(0)
@@ -202,7 +220,7 @@ def _zip_type(upload: IO[bytes], name: str) -> str:
             if mimetype is not None and mimetype.file_size <= 100:
                 declared = archive.read(mimetype).decode("ascii", "replace").strip()
                 if declared in _ODF_MIMETYPES:
-                    return declared
+                    return _odf_type(declared, entries, name, damaged)
             manifest = entries.get("[Content_Types].xml")
             if manifest is not None and manifest.file_size <= MAX_MANIFEST_BYTES:
                 content_types = archive.read(manifest)

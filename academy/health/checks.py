@@ -78,11 +78,19 @@ REPORT_SECONDS = 5
 
 def cached_report() -> dict[str, Any]:
     """The report, reused for a few seconds: the readiness URL is public, and each fresh report
-    pings every worker (up to a second when none answers)."""
-    report = cache.get(REPORT_KEY)
+    pings every worker (up to a second when none answers). With the cache down the report is
+    built afresh, and says beat is unavailable (its heartbeat lives in the cache)."""
+    try:
+        report = cache.get(REPORT_KEY)
+    except Exception:
+        logger.exception("health: cache unreachable")
+        return run_checks()
     if report is None:
         report = run_checks()
-        cache.set(REPORT_KEY, report, REPORT_SECONDS)
+        try:
+            cache.set(REPORT_KEY, report, REPORT_SECONDS)
+        except Exception:
+            logger.exception("health: cache unreachable")
     return report
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html
 
+from academy.colours import validate_header_colour
+
 from .selectors import InheritedSettings
 
 
@@ -20,7 +22,10 @@ class OrganisationSettingsForm(forms.Form):
         label="Header colour (optional)",
         max_length=7,
         required=False,
-        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d4f6e")],
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d4f6e"),
+            validate_header_colour,
+        ],
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}),
     )
     evidence_waiting_days = forms.IntegerField(

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from academy.models import Invitation, Membership, Notification
+from academy.selectors import current_membership_q
 
 from .models import OutboxMessage
 from .registry import DoNotSend, Email, register_email_kind, render_email
@@ -33,7 +34,9 @@ def build_notification_email(message: OutboxMessage) -> Email:
     if (
         notification.organisation_id is not None
         and not Membership.objects.filter(
-            user_id=notification.recipient_id, organisation_id=notification.organisation_id, is_active=True
+            current_membership_q(),
+            user_id=notification.recipient_id,
+            organisation_id=notification.organisation_id,
         ).exists()
     ):
         raise DoNotSend("The person has left the organisation this notification is about.")

@@ -70,6 +70,8 @@ class OutboxMessage(TimeStampedModel):
             models.Index(fields=["status", "-created_at"], name="outbox_status_created"),
             models.Index(fields=["organisation", "status", "-created_at"], name="outbox_org_status"),
             models.Index(fields=["content_type", "object_id"], name="outbox_about"),
+            # The daily limit on invitation emails to one address.
+            models.Index(fields=["kind", "created_at"], name="outbox_kind_created"),
         ]
 
     def __str__(self) -> str:

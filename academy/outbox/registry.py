@@ -1,5 +1,6 @@
 """The kinds of email the outbox sends. Each kind names a builder, which turns a row into the
-email at send time, and optionally a hook run in the transaction that marks the row sent.
+email at send time, and optionally a hook run once the row is marked sent (a hook that fails is
+logged; the email stays sent).
 
 The core registers its own kinds (academy/outbox/emails.py); an app registers more from its
 AppConfig.ready(), so the core never imports the app:

@@ -12,7 +12,8 @@ How a message travels (docs/adr/0007-outbox.md):
    guarded by the claim token. In a batch slow enough to use half its lease, each row's lease
    is first renewed by a conditional UPDATE that succeeds only while the token is still ours.
 4. A failure records the error and makes the row due again after an exponential backoff; after
-   `OUTBOX_MAX_ATTEMPTS` attempts it is "failed" and waits on the operator page.
+   `OUTBOX_MAX_ATTEMPTS` attempts it is "failed" and waits on the operator page. So is a row
+   whose lease ran out that many times: its senders keep dying without reporting back.
 
 At least once: the one duplicate the design allows is a sender that dies after the mail server
 accepted the message and before the row was marked. Its lease runs out, the next sweep sends
@@ -22,11 +23,13 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,6 +146,7 @@ class _Claim:
     token: uuid.UUID
     ids: list[uuid.UUID]
     at: datetime
+    gave_up: int = 0
 
 
 def _lease() -> timedelta:
@@ -174,8 +178,22 @@ def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
         )
         if not rows:
             return _Claim(token, [], now)
+        claimed: list[uuid.UUID] = []
+        given_up: list[uuid.UUID] = []
         for pk, claimed_until, attempts in rows:
-            if claimed_until is not None:
+            if claimed_until is None:
+                claimed.append(pk)
+            elif attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                # A message whose sender keeps dying (it kills the worker, or outlasts every
+                # time limit) is not sent for ever: it waits on the operator page instead.
+                logger.error(
+                    "Outbox: lease on %s ran out at %s without a result after %s attempts; giving up.",
+                    pk,
+                    claimed_until.isoformat(),
+                    attempts,
+                )
+                given_up.append(pk)
+            else:
                 # The last sender took this row and never reported back: it died before
                 # sending, or after sending and before marking. In the second case this send
                 # is a duplicate — the only one the outbox allows.
@@ -186,11 +204,22 @@ def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
                     claimed_until.isoformat(),
                     attempts,
                 )
-        claimed = [pk for pk, _, _ in rows]
+                claimed.append(pk)
+        if given_up:
+            OutboxMessage.objects.filter(pk__in=given_up).update(
+                status=Status.FAILED,
+                claimed_until=None,
+                claim_token=None,
+                last_error=(
+                    f"The sender stopped without reporting back; gave up after "
+                    f"{settings.OUTBOX_MAX_ATTEMPTS} attempts. It may have been sent."
+                ),
+                updated_at=now,
+            )
         OutboxMessage.objects.filter(pk__in=claimed).update(
             claimed_until=now + _lease(), claim_token=token, attempts=F("attempts") + 1, updated_at=now
         )
-    return _Claim(token, claimed, now)
+    return _Claim(token, claimed, now, gave_up=len(given_up))
 
 
 def outbox_sweep(*, batch_size: int = 50, time_budget: float | None = None) -> Delivery:
@@ -200,7 +229,10 @@ def outbox_sweep(*, batch_size: int = 50, time_budget: float | None = None) -> D
     delivery = Delivery()
     while True:
         claim = _claim(batch_size=batch_size)
+        delivery.failed += claim.gave_up
         if not claim.ids:
+            if claim.gave_up:
+                continue
             break
         stopped = _deliver(claim, delivery, deadline=deadline)
         if stopped or (deadline is not None and time.monotonic() > deadline):
@@ -213,6 +245,7 @@ def outbox_deliver(*, message_ids: list[uuid.UUID]) -> Delivery:
     shortcut). A message that is not due, already sent or held elsewhere is left alone."""
     delivery = Delivery()
     claim = _claim(batch_size=len(message_ids), ids=message_ids)
+    delivery.failed += claim.gave_up
     if claim.ids:
         _deliver(claim, delivery)
     return delivery
@@ -230,17 +263,19 @@ def _deliver(claim: _Claim, delivery: Delivery, *, deadline: float | None = None
     failures_in_a_row = 0
     try:
         for index, message in enumerate(messages):
-            outcome = _deliver_one(message, claim, connection, delivery)
+            try:
+                outcome = _deliver_one(message, claim, connection, delivery)
+            except SoftTimeLimitExceeded:
+                # The task must stop now. The row being sent keeps its lease (it may have gone
+                # out); the rest go back, with no attempt counted, for the next sweep.
+                delivery.released += _release(messages[index + 1 :], claim)
+                logger.warning("Outbox: the task reached its soft time limit; stopping.")
+                raise
             failures_in_a_row = failures_in_a_row + 1 if outcome == "failed" else 0
             server_down = failures_in_a_row >= settings.OUTBOX_FAILURES_BEFORE_PAUSE
             out_of_time = deadline is not None and time.monotonic() > deadline
             if server_down or out_of_time:
-                untried = OutboxMessage.objects.filter(
-                    pk__in=[m.pk for m in messages[index + 1 :]], claim_token=claim.token
-                )
-                delivery.released += untried.update(
-                    claimed_until=None, claim_token=None, attempts=F("attempts") - 1
-                )
+                delivery.released += _release(messages[index + 1 :], claim)
                 if server_down:
                     logger.warning(
                         "Outbox: %s sends failed in a row; pausing until the next sweep.", failures_in_a_row
@@ -249,6 +284,13 @@ def _deliver(claim: _Claim, delivery: Delivery, *, deadline: float | None = None
     finally:
         _close_quietly(connection)
     return False
+
+
+def _release(untried: list[OutboxMessage], claim: _Claim) -> int:
+    """Hand back rows this claim has not tried, without counting an attempt against them."""
+    return OutboxMessage.objects.filter(pk__in=[m.pk for m in untried], claim_token=claim.token).update(
+        claimed_until=None, claim_token=None, attempts=F("attempts") - 1
+    )
 
 
 def _deliver_one(message: OutboxMessage, claim: _Claim, connection: Any, delivery: Delivery) -> str:
@@ -279,21 +321,23 @@ def _deliver_one(message: OutboxMessage, claim: _Claim, connection: Any, deliver
         logger.info("Outbox: %s not sent: %s", message.pk, reason)
         delivery.cancelled += 1
         return "cancelled"
+    except SoftTimeLimitExceeded:
+        raise
     except Exception as error:
         _close_quietly(connection)  # a broken connection is reopened for the next message
         return _record_failure(message, mine, email, error, delivery)
-    with transaction.atomic():
-        marked = mine.update(
-            status=Status.SENT,
-            sent_at=timezone.now(),
-            claimed_until=None,
-            claim_token=None,
-            last_error="",
-            email_subject=email.subject[:300],
-            updated_at=timezone.now(),
-        )
-        if marked and kind.on_sent is not None:
-            kind.on_sent(message)
+    # The mark stands on its own: whatever the hook below does, a sent email is never sent again.
+    marked = mine.update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        claimed_until=None,
+        claim_token=None,
+        last_error="",
+        email_subject=email.subject[:300],
+        updated_at=timezone.now(),
+    )
+    if marked and kind.on_sent is not None:
+        _run_on_sent(kind.on_sent, message)
     if not marked:
         logger.error(
             "Outbox: %s was sent after its lease had passed to another sender; it may arrive twice.",
@@ -301,6 +345,18 @@ def _deliver_one(message: OutboxMessage, claim: _Claim, connection: Any, deliver
         )
     delivery.sent += 1
     return "sent"
+
+
+def _run_on_sent(on_sent: Callable[[OutboxMessage], None], message: OutboxMessage) -> None:
+    """Run a kind's after-send hook in its own savepoint. A hook that fails is logged and its
+    writes undone; the email has gone and stays marked sent."""
+    try:
+        with transaction.atomic():
+            on_sent(message)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        logger.exception("Outbox: %s was sent, but its %r after-send hook failed.", message.pk, message.kind)
 
 
 def _message_id(message: OutboxMessage) -> str:

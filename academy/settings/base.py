@@ -217,6 +217,8 @@ INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
 # many emails per invitation, and not again within this many minutes of the last one.
 INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
 INVITATION_RESEND_MINUTES = env.int("INVITATION_RESEND_MINUTES", default=10)
+# Invitation emails one address may receive in any 24 hours, across every invitation.
+INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY = env.int("INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY", default=10)
 # Defaults for the thresholds each organisation may set for itself (Organisation settings page).
 EVIDENCE_WAITING_DAYS = env.int("EVIDENCE_WAITING_DAYS", default=14)
 # Navigation badges (counts registered by apps) are cached per person this long.

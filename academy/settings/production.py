@@ -40,12 +40,17 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# Links in emails. HTTPS, except on this machine's loopback address, which nobody else can
-# follow: that is docker-compose's trial on a laptop, not a council's service.
+# Links in emails: HTTPS. The one exception is this machine's loopback address, which nobody
+# else can follow, and only when ALLOW_INSECURE_SITE_URL says so: docker-compose's trial on a
+# laptop sets it, a council's service never does.
 SITE_URL = env("SITE_URL").rstrip("/")
+ALLOW_INSECURE_SITE_URL = env.bool("ALLOW_INSECURE_SITE_URL", default=False)
 _LOOPBACK = re.compile(r"http://(localhost|127\.0\.0\.1)(:\d+)?")
-if not (SITE_URL.startswith("https://") or _LOOPBACK.fullmatch(SITE_URL)):
-    raise ImproperlyConfigured(f"SITE_URL must start with https:// in production (it is {SITE_URL!r}).")
+if not (SITE_URL.startswith("https://") or (ALLOW_INSECURE_SITE_URL and _LOOPBACK.fullmatch(SITE_URL))):
+    raise ImproperlyConfigured(
+        f"SITE_URL must start with https:// in production (it is {SITE_URL!r}). "
+        "Only a trial on one machine may use http://localhost, with ALLOW_INSECURE_SITE_URL=true."
+    )
 
 # Redis is the cache (shared by every container: sessions, rate limits, used TOTP codes) and
 # the Celery broker. Never a file cache or the filesystem broker here.

@@ -73,11 +73,30 @@ def office_file(kind: str = "docx", *, macros: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def odt_file() -> bytes:
+def odt_file(*, macros: str = "", manifest: bool = True) -> bytes:
+    """An OpenDocument text; `macros` names the folder a macro is kept in (Basic/, Scripts/)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
         archive.writestr("content.xml", "<office:document-content/>", zipfile.ZIP_DEFLATED)
+        if manifest:
+            archive.writestr(
+                "META-INF/manifest.xml",
+                '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.text"/></manifest:manifest>',
+            )
+        if macros:
+            archive.writestr(f"{macros}Standard/Module1.xml", "<script:module>Shell(...)</script:module>")
+    return buffer.getvalue()
+
+
+def mimetype_only_zip() -> bytes:
+    """A ZIP that claims to be an OpenDocument text and holds nothing else of one."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        archive.writestr("payload.exe", b"MZ\x90\x00")
     return buffer.getvalue()
 
 

@@ -12,6 +12,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.adapters import INVITATION_SESSION_KEY
 from academy.models import AuditEntry, Invitation, Membership, User
 from academy.roles import Role
 from academy.tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory, token_from_email
@@ -93,6 +94,7 @@ class TestInvitations:
             response = open_link(client, token)
             assert response.status_code == 410
             assert b"expired" in response.content
+            assert INVITATION_SESSION_KEY not in client.session
             signup = client.post(
                 reverse("account_signup"),
                 {"email": "nadia@example.test", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -109,6 +111,7 @@ class TestInvitations:
         response = open_link(client, token)
         assert response.status_code == 410
         assert b"withdrawn" in response.content
+        assert INVITATION_SESSION_KEY not in client.session
 
     def test_resend_replaces_the_link(self, client: Client, psw: User, orgs: Orgs) -> None:
         old_token = invite(client, psw, orgs.home, "nadia@example.test")
@@ -166,8 +169,9 @@ class TestInvitations:
         token = invite(client, psw, orgs.home, "nadia@example.test")
         client.force_login(nqsw)
         assert open_link(client, token).status_code == 403
+        assert INVITATION_SESSION_KEY not in client.session  # the token is not kept for this account
         response = client.post(CONTINUE)
-        assert response.status_code == 403
+        assert response.status_code == 404
         assert Invitation.objects.get(email="nadia@example.test").accepted_at is None
 
     def test_invitation_form_keeps_what_was_typed_on_error(
@@ -309,12 +313,12 @@ class TestResendLimits:
             client.force_login(psw)
             page = resend(client, invitation).content.decode()
         assert "already been sent 3 times, the most allowed" in page
-        assert "revoke this invitation and send a new one" in page
+        assert "If the address is wrong, invite them at the right one" in page
         assert len(mail.outbox) == 2
         assert Invitation.objects.get(pk=invitation.pk).send_count == 3
-        # The way on that the message gives works: revoke, then invite again.
+        # The way on that the message gives works: revoke, then invite the right address.
         client.post(reverse("academy:invitation_revoke", args=[invitation.pk]))
-        invite(client, psw, orgs.home, "nadia@example.test")
+        invite(client, psw, orgs.home, "nadia.right@example.test")
 
 
 def login(client: Client, email: str, password: str = TEST_PASSWORD) -> Any:
@@ -561,8 +565,9 @@ class TestInvitationAuthority:
         client.post(reverse("academy:membership_deactivate", args=[membership.pk]))
         client.logout()
         assert open_link(client, token).status_code == 410
+        assert INVITATION_SESSION_KEY not in client.session
         response = client.post(CONTINUE)
-        assert response.status_code == 410
+        assert response.status_code == 404  # the refused token left the session
         membership.refresh_from_db()
         assert membership.is_active is False
 

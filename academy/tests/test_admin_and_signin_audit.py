@@ -140,6 +140,118 @@ class TestDjangoAdmin:
         assert not AuditEntry.objects.filter(verb="admin.team.delete").exists()
 
 
+class TestEveryAdminIsAudited:
+    def test_every_admin_that_can_change_data_is_audited(self, operator: User) -> None:
+        from django.contrib.admin.sites import site
+        from django.test import RequestFactory
+
+        from academy.admin_audit import AuditedAdmin
+
+        request = RequestFactory().get("/")
+        request.user = operator
+        unaudited = [
+            model._meta.label
+            for model, model_admin in site._registry.items()
+            if (
+                model_admin.has_add_permission(request)
+                or model_admin.has_change_permission(request)
+                or model_admin.has_delete_permission(request)
+            )
+            and not isinstance(model_admin, AuditedAdmin)
+        ]
+        assert unaudited == []
+
+    def test_the_libraries_admins_are_still_registered(self) -> None:
+        from django.contrib.admin.sites import site
+
+        labels = {model._meta.label for model in site._registry}
+        assert {
+            "auth.Group",
+            "account.EmailAddress",
+            "mfa.Authenticator",
+            "axes.AccessAttempt",
+            "django_celery_beat.PeriodicTask",
+            "django_celery_beat.CrontabSchedule",
+        } <= labels
+
+    def test_removing_someones_authenticator_is_audited_for_their_organisation(
+        self, client: Client, operator: User, assessor: User, orgs: Orgs
+    ) -> None:
+        from allauth.mfa.models import Authenticator
+
+        authenticator = Authenticator.objects.get(user=assessor, type=Authenticator.Type.TOTP)
+        client.force_login(operator)
+        url = reverse("admin:mfa_authenticator_change", args=[authenticator.pk])
+        page = client.get(url).content.decode()
+        assert authenticator.data["secret"] not in page  # the secret is not shown to operators
+        response = client.post(
+            reverse("admin:mfa_authenticator_delete", args=[authenticator.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 302
+        entry = AuditEntry.objects.get(verb="admin.authenticator.delete")
+        assert (entry.actor, entry.organisation, entry.object_id) == (
+            operator,
+            orgs.home,
+            str(authenticator.pk),
+        )
+
+    def test_adding_a_verified_address_is_audited(
+        self, client: Client, operator: User, nqsw: User, orgs: Orgs
+    ) -> None:
+        client.force_login(operator)
+        response = client.post(
+            reverse("admin:account_emailaddress_add"),
+            {"user": nqsw.pk, "email": "second@example.test", "verified": "on"},
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        entry = AuditEntry.objects.get(verb="admin.emailaddress.add")
+        assert entry.organisation == orgs.home
+        assert entry.after["email"] == "second@example.test"
+        assert entry.after["verified"] is True
+
+    def test_marking_addresses_verified_in_bulk_audits_each(
+        self, client: Client, operator: User, nqsw: User, orgs: Orgs
+    ) -> None:
+        from allauth.account.models import EmailAddress
+
+        address = EmailAddress.objects.create(user=nqsw, email="unverified@example.test", verified=False)
+        client.force_login(operator)
+        response = client.post(
+            reverse("admin:account_emailaddress_changelist"),
+            {"action": "make_verified", "_selected_action": [address.pk]},
+        )
+        assert response.status_code == 302
+        address.refresh_from_db()
+        assert address.verified
+        entry = AuditEntry.objects.get(verb="admin.emailaddress.make_verified")
+        assert (entry.object_id, entry.organisation) == (str(address.pk), orgs.home)
+
+    def test_a_group_and_a_schedule_change_are_audited_for_operators(
+        self, client: Client, operator: User
+    ) -> None:
+        from django.contrib.auth.models import Group
+        from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+        client.force_login(operator)
+        response = client.post(reverse("admin:auth_group_add"), {"name": "Helpers"})
+        assert response.status_code == 302, response.content.decode()[:3000]
+        group = Group.objects.get(name="Helpers")
+        every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.MINUTES)
+        task = PeriodicTask.objects.create(
+            name="test sweep", task="academy.outbox.tasks.outbox_sweep", interval=every
+        )
+        response = client.post(
+            reverse("admin:django_celery_beat_periodictask_changelist"),
+            {"action": "disable_tasks", "_selected_action": [task.pk]},
+        )
+        assert response.status_code == 302
+        assert not PeriodicTask.objects.get(pk=task.pk).enabled
+        added = AuditEntry.objects.get(verb="admin.group.add")
+        assert (added.object_id, added.organisation) == (str(group.pk), None)
+        disabled = AuditEntry.objects.get(verb="admin.periodictask.disable_tasks")
+        assert (disabled.object_id, disabled.organisation, disabled.actor) == (str(task.pk), None, operator)
+
+
 class TestSignIns:
     def test_a_sign_in_is_audited_in_the_persons_organisation(
         self, client: Client, nqsw: User, orgs: Orgs

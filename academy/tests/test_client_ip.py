@@ -63,10 +63,29 @@ class TestClientAddress:
         settings.TRUSTED_PROXY_COUNT = 2
         assert client_ip(self.request(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER)) == ATTACKER
 
-    def test_garbage_falls_back_to_the_connection(self, settings: Any) -> None:
+    def test_garbage_falls_back_to_the_connection_with_a_warning(self, settings: Any, caplog: Any) -> None:
         settings.TRUSTED_PROXY_COUNT = 1
-        assert client_ip(self.request(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="not-an-ip")) == PROXY
+        with caplog.at_level("WARNING", logger="academy.client_ip"):
+            assert client_ip(self.request(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="not-an-ip")) == PROXY
+        assert "'not-an-ip'" in caplog.text
         assert client_ip(self.request(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=" , ")) == PROXY
+
+    @pytest.mark.parametrize(
+        ("written", "client"),
+        [
+            (f"{ATTACKER}:5678", ATTACKER),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("[2001:db8::1]", "2001:db8::1"),
+            ("2001:db8::1", "2001:db8::1"),
+            ("2001:DB8:0::1", "2001:db8::1"),
+        ],
+    )
+    def test_a_port_or_brackets_the_proxy_added_are_taken_off(
+        self, settings: Any, written: str, client: str
+    ) -> None:
+        settings.TRUSTED_PROXY_COUNT = 1
+        request = self.request(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.1, {written}")
+        assert client_ip(request) == client
 
 
 class TestAllauthLimitPerClient:

@@ -54,6 +54,32 @@ def test_the_attack_no_longer_blocks_the_invitation(
     assert released.organisation == orgs.home
 
 
+def test_only_posting_the_sign_up_releases_a_claim(client: Client, nqsw: User, psw: User, orgs: Orgs) -> None:
+    """Opening the link and the sign-up page are GETs and change nothing; the claim goes when
+    the invitee posts the sign-up form with the invited address, and not for another one."""
+    EmailAddress.objects.create(user=nqsw, email=VICTIM, verified=False, primary=False)
+    token = invite(client, psw, orgs.home, VICTIM, role=Role.SOCIAL_WORKER)
+    assert open_link(client, token)["Location"] == reverse("account_signup")
+    assert client.get(reverse("account_signup")).status_code == 200
+    assert client.get(CONTINUE).status_code == 302  # opened again
+    assert EmailAddress.objects.filter(user=nqsw, email=VICTIM).exists()
+
+    refused = client.post(
+        reverse("account_signup"),
+        {"email": "someone.else@example.test", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert "Use the email address your invitation was sent to" in refused.content.decode()
+    assert EmailAddress.objects.filter(user=nqsw, email=VICTIM).exists()
+    assert not AuditEntry.objects.filter(verb="email_address.release").exists()
+
+    signed_up = client.post(
+        reverse("account_signup"), {"email": VICTIM, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert signed_up.status_code == 302
+    assert not EmailAddress.objects.filter(user=nqsw, email=VICTIM).exists()
+    assert AuditEntry.objects.filter(verb="email_address.release").count() == 1
+
+
 def test_an_unverified_claim_is_not_an_account(nqsw: User) -> None:
     EmailAddress.objects.create(user=nqsw, email=VICTIM, verified=False, primary=False)
     assert selectors.user_get_by_email(email=VICTIM) is None

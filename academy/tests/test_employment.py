@@ -213,3 +213,50 @@ class TestDatesPage:
         client.force_login(psw)
         url = reverse("academy:membership_dates", args=[Membership.objects.get(user=nqsw).pk])
         assert client.get(url).status_code == 405
+
+
+# --- Counts of people leave out those whose employment ended ---------------------------------------
+
+
+def test_people_whose_employment_ended_are_not_counted_before_the_sweep(
+    client: Client, psw: User, nqsw: User, orgs: Orgs
+) -> None:
+    from academy.scope import Scope
+    from academy.tests.factories import TeamFactory
+
+    team = TeamFactory(organisation=orgs.home, name="Duty and assessment")
+    left = MembershipFactory(organisation=orgs.home, role=Role.NQSW, team=team)
+    stays = MembershipFactory(
+        organisation=orgs.home, role=Role.NQSW, team=team, ended_on=timezone.localdate()
+    )
+    Membership.objects.filter(pk=left.pk).update(ended_on=_days(-1))  # still is_active until the sweep
+    scope = Scope.of(psw, orgs.home, [Role.PSW])
+
+    counted = selectors.teams_visible_to(scope=scope).get(pk=team.pk)
+    assert counted.active_people == 1  # type: ignore[attr-defined]  # `stays`, whose last day is today
+    assert stays.is_active
+
+    client.force_login(psw)
+    panels = client.get(reverse("academy:home")).context["panels"]
+    panel_rows = [
+        row
+        for column in panels.values()
+        for panel in column
+        for row in panel.context.get("people_table_rows", [])
+    ]
+    nqsws_in_scope = Membership.objects.filter(
+        selectors.current_membership_q(), role=Role.NQSW, organisation=orgs.home
+    ).count()
+    assert [Role.NQSW.label, str(nqsws_in_scope)] in panel_rows
+    assert nqsws_in_scope == Membership.objects.filter(role=Role.NQSW, organisation=orgs.home).count() - 1
+
+
+def test_notifications_about_an_organisation_whose_employment_ended_are_hidden(
+    nqsw: User, orgs: Orgs
+) -> None:
+    from academy.tests.factories import NotificationFactory
+
+    about_home = NotificationFactory(recipient=nqsw, organisation=orgs.home)
+    assert list(selectors.notifications_visible_to(user=nqsw)) == [about_home]
+    Membership.objects.filter(user=nqsw).update(ended_on=_days(-1))
+    assert list(selectors.notifications_visible_to(user=nqsw)) == []

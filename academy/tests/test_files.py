@@ -3,14 +3,17 @@ that go through the owning app's access check."""
 
 import hashlib
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import Storage
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from academy.files import checks
@@ -105,6 +108,11 @@ def test_accepted_types_are_recognised_by_their_content(
         ("notes.txt", b"#!/bin/sh\nrm -rf ~\n", "“notes.txt” is a script, not a document"),
         ("Reflective log.docm", fs.office_file("docx", macros=True), "contains macros"),
         ("evidence.zip", fs.plain_zip(), "is a ZIP archive, not a document"),
+        ("Direct observation.odt", fs.odt_file(macros="Basic/"), "contains macros"),
+        ("Direct observation.odt", fs.odt_file(macros="Scripts/python/"), "contains macros"),
+        ("Direct observation.odt", fs.odt_file(macros="basic/"), "contains macros"),
+        ("Direct observation.odt", fs.odt_file(manifest=False), "is damaged"),
+        ("Direct observation.odt", fs.mimetype_only_zip(), "is damaged"),
         ("old report.doc", fs.OLE2, "older Office format or has a password"),
         ("photo.png", bytes(range(256)) * 4, "is not a type of file the portal accepts"),
         ("broken.docx", b"PK\x03\x04" + bytes(40), "is damaged"),
@@ -203,7 +211,7 @@ def test_file_store_keeps_the_bytes_under_a_random_name_and_audits(orgs: Orgs, n
 
 @pytest.mark.django_db
 def test_a_path_traversal_name_never_reaches_the_disk(
-    orgs: Orgs, nqsw: User, settings: Any, tmp_path: Path
+    orgs: Orgs, nqsw: User, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     root = tmp_path / "private"
     settings.STORAGES = {
@@ -213,9 +221,10 @@ def test_a_path_traversal_name_never_reaches_the_disk(
             "OPTIONS": {"location": str(root)},
         },
     }
-    stored = fs.store(
-        actor=nqsw, organisation=orgs.home, name="../../etc/passwd\x00.txt", content=b"root:x:0:0\n"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the pending marker goes on commit
+        stored = fs.store(
+            actor=nqsw, organisation=orgs.home, name="../../etc/passwd\x00.txt", content=b"root:x:0:0\n"
+        )
 
     assert stored.original_name == "passwd.txt"
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -263,6 +272,72 @@ def test_file_delete_removes_row_and_bytes_after_commit(
     assert not StoredFile.objects.filter(pk=pk).exists()
     assert not private_storage().exists(name)
     assert AuditEntry.objects.filter(verb="file.delete", object_id=str(pk)).exists()
+
+
+@pytest.mark.django_db
+def test_a_stored_file_whose_transaction_rolled_back_is_swept_away(orgs: Orgs, nqsw: User) -> None:
+    from django.db import transaction
+
+    from academy.files.services import files_pending_sweep
+
+    def store_then_fail() -> None:
+        with transaction.atomic():
+            fs.store(actor=nqsw, organisation=orgs.home)
+            raise RuntimeError("the app's own write failed after the upload")
+
+    with pytest.raises(RuntimeError):
+        store_then_fail()
+    assert StoredFile.objects.count() == 0
+    left = [name for name in stored_names(private_storage()) if name.startswith(f"{orgs.home.pk}/")]
+    assert len(left) == 1  # the bytes, until the sweep
+    assert files_pending_sweep() == 0  # too soon: the transaction might still be running
+    with time_machine.travel(timezone.now() + timedelta(hours=4)):
+        assert files_pending_sweep() == 1
+    assert stored_names(private_storage()) == []
+
+
+@pytest.mark.django_db
+def test_the_sweep_keeps_files_whose_record_was_saved(
+    orgs: Orgs, nqsw: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from academy.files.services import files_pending_sweep
+
+    with django_capture_on_commit_callbacks(execute=True):
+        committed = fs.store(actor=nqsw, organisation=orgs.home)
+    assert stored_names(private_storage()) == [committed.stored_name]  # the marker went on commit
+    # A process that died after its commit and before removing the marker: the row holds the bytes.
+    died = fs.store(actor=nqsw, organisation=orgs.home)
+    with time_machine.travel(timezone.now() + timedelta(hours=4)):
+        assert files_pending_sweep() == 0
+    assert stored_names(private_storage()) == sorted([committed.stored_name, died.stored_name])
+
+
+@pytest.mark.django_db
+def test_the_sweep_task_runs_from_beat(orgs: Orgs, nqsw: User) -> None:
+    from academy import schedules
+    from academy.tasks import files_pending_sweep
+
+    assert "academy.tasks.files_pending_sweep" in {p.task for p in schedules.declared()}
+    fs.store(actor=nqsw, organisation=orgs.home)
+    StoredFile.objects.all().delete()  # as a rollback would
+    with time_machine.travel(timezone.now() + timedelta(hours=4)):
+        assert files_pending_sweep.apply().get() == 1
+        assert files_pending_sweep.apply().get() == 0
+    assert stored_names(private_storage()) == []
+
+
+@pytest.mark.django_db
+def test_a_delete_that_never_reached_its_commit_hook_is_finished_by_the_sweep(
+    orgs: Orgs, nqsw: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from academy.files.services import files_pending_sweep
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = fs.store(actor=nqsw, organisation=orgs.home)
+    file_delete(actor=nqsw, stored_file=stored)  # committed, but the process died before the hook
+    with time_machine.travel(timezone.now() + timedelta(hours=4)):
+        assert files_pending_sweep() == 1
+    assert stored_names(private_storage()) == []
 
 
 # --- The upload field ---------------------------------------------------------------------------

@@ -115,3 +115,21 @@ def test_beat_is_ready_while_its_heartbeat_is_recent() -> None:
         report = run_checks()
         assert report["beat"] == "stale"
         assert report["status"] == "degraded"
+
+
+@pytest.mark.django_db
+def test_readiness_with_the_cache_down_is_a_503_report_not_an_error(client: Client, settings: Any) -> None:
+    """Redis (the cache) unreachable: the report says so in its usual form rather than failing."""
+    settings.HEALTH_TOKEN = TOKEN
+    settings.CACHES = {
+        **settings.CACHES,
+        # Nothing listens on port 1; a changed CACHES gives fresh connections to it.
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    response = client.get(reverse(READY), HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 503
+    report = response.json()
+    assert (report["status"], report["beat"], report["database"]) == ("degraded", "unavailable", "ok")

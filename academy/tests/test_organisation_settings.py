@@ -228,3 +228,53 @@ def test_organisations_list_query_count(
     with django_assert_num_queries(4 + 4):
         response = client.get(reverse("academy:organisations"))
     assert response.content.count(b'<h2 class="govuk-summary-card__title">') == 6
+
+
+# --- Header colour contrast ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("colour", "ratio"),
+    [("#ffffff", 1.0), ("#000000", 21.0), ("#767676", 4.54), ("#777777", 4.48), ("#1d4f6e", 8.77)],
+)
+def test_contrast_with_white_follows_wcag(colour: str, ratio: float) -> None:
+    from academy.colours import contrast_with_white
+
+    assert contrast_with_white(colour) == pytest.approx(ratio, abs=0.01)
+
+
+def test_a_header_colour_too_light_for_white_text_is_refused_on_the_form(
+    client: Client, orgs: Orgs, academy_admin: Any
+) -> None:
+    client.force_login(academy_admin)
+    response = client.post(_settings_url(orgs.home), _form(brand_colour="#777777"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_brand_colour"' in html
+    assert "White text on #777777 is too hard to read (contrast 4.4:1)" in html
+    orgs.home.refresh_from_db()
+    assert orgs.home.brand_colour == ""
+    assert client.post(_settings_url(orgs.home), _form(brand_colour="#767676")).status_code == 302
+
+
+def test_the_model_refuses_a_light_header_colour(orgs: Orgs, academy_admin: Any) -> None:
+    with pytest.raises(ValidationError, match="too hard to read"):
+        organisation_update_settings(
+            actor=academy_admin,
+            organisation=orgs.home,
+            name=orgs.home.name,
+            brand_colour="#ffdd00",
+            evidence_waiting_days=None,
+        )
+    orgs.partnership.brand_colour = "#00ffff"
+    with pytest.raises(ValidationError) as caught:
+        orgs.partnership.full_clean()
+    assert "brand_colour" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(("colour", "errors"), [("#1d4f6e", []), ("#f3f2f1", ["academy.E002"]), ("blue", [])])
+def test_a_light_academy_colour_stops_the_start(settings: Any, colour: str, errors: list[str]) -> None:
+    from academy.checks import academy_colour_is_readable
+
+    settings.ACADEMY_COLOUR = colour
+    assert [error.id for error in academy_colour_is_readable(None)] == errors

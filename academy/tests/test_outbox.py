@@ -213,6 +213,37 @@ def test_a_held_row_is_not_sent_again_until_its_lease_runs_out(caplog: Any) -> N
     assert (message.status, message.attempts) == (Status.SENT, 2)
 
 
+def test_a_message_whose_sender_keeps_dying_fails_after_the_last_attempt(settings: Any, caplog: Any) -> None:
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    message = email_notification()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for attempt in range(1, 4):
+            assert _claim(batch_size=10).ids == [message.pk]  # taken, then the sender dies
+            message.refresh_from_db()
+            assert message.attempts == attempt
+            clock.shift(timedelta(seconds=301))
+        with caplog.at_level(logging.ERROR):
+            delivery = outbox_sweep()
+    assert (delivery.claimed, delivery.failed, delivery.sent) == (0, 1, 0)
+    assert "giving up" in caplog.text
+    assert mail.outbox == []
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.claimed_until) == (Status.FAILED, 3, None)
+    assert "stopped without reporting back" in message.last_error
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert outbox_sweep().claimed == 0  # it waits for the operator
+
+
+def test_the_shortcut_also_gives_up_on_a_message_whose_sender_keeps_dying(settings: Any) -> None:
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    message = email_notification()
+    _claim(batch_size=10)
+    with time_machine.travel(timezone.now() + timedelta(seconds=301)):
+        assert outbox_deliver(message_ids=[message.pk]).failed == 1
+    assert OutboxMessage.objects.get(pk=message.pk).status == Status.FAILED
+    assert mail.outbox == []
+
+
 def test_a_sender_that_lost_its_lease_does_not_send() -> None:
     from django.core.mail import get_connection
 
@@ -262,6 +293,56 @@ def test_a_slow_batch_renews_each_lease_before_sending() -> None:
         registry._kinds.pop("test_observer")
     assert OutboxMessage.objects.get(pk=fast.pk).status == Status.SENT
     assert len(mail.outbox) == 2
+
+
+def test_an_after_send_hook_that_fails_leaves_the_email_sent_once(caplog: Any) -> None:
+    def build(message: OutboxMessage) -> registry.Email:
+        return registry.Email(subject="Hooked", text="Body")
+
+    def on_sent(message: OutboxMessage) -> None:
+        Notification.objects.create(recipient=UserFactory(), title="written by the hook")
+        raise RuntimeError("the hook broke")
+
+    registry.register_email_kind(name="test_hooked", build=build, on_sent=on_sent)
+    try:
+        message = outbox_enqueue(kind="test_hooked", to_email="a@example.test", dedupe_key="hooked")
+        with caplog.at_level(logging.ERROR):
+            assert outbox_sweep().sent == 1
+        with time_machine.travel(timezone.now() + timedelta(hours=1)):
+            assert outbox_sweep().claimed == 0  # not sent again once the lease runs out
+    finally:
+        registry._kinds.pop("test_hooked")
+    assert len(mail.outbox) == 1
+    assert "after-send hook failed" in caplog.text
+    message.refresh_from_db()
+    assert (message.status, message.claimed_until) == (Status.SENT, None)
+    assert not Notification.objects.filter(title="written by the hook").exists()  # its writes undone
+
+
+def test_the_soft_time_limit_stops_the_sweep_and_hands_back_the_rest() -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def build(message: OutboxMessage) -> registry.Email:
+        if message.dedupe_key == "limit-1":
+            raise SoftTimeLimitExceeded()  # the task's soft limit arrives during this message
+        return registry.Email(subject="Timed", text="Body")
+
+    registry.register_email_kind(name="test_timed", build=build)
+    try:
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            for n in range(3):
+                outbox_enqueue(kind="test_timed", to_email="a@example.test", dedupe_key=f"limit-{n}")
+                clock.shift(timedelta(seconds=1))
+            with pytest.raises(SoftTimeLimitExceeded):
+                outbox_sweep()
+    finally:
+        registry._kinds.pop("test_timed")
+    assert len(mail.outbox) == 1
+    rows = {row.dedupe_key: row for row in OutboxMessage.objects.all()}
+    assert rows["limit-0"].status == Status.SENT
+    assert rows["limit-1"].claimed_until is not None  # keeps its lease: it may have gone out
+    assert (rows["limit-1"].attempts, rows["limit-1"].last_error) == (1, "")
+    assert (rows["limit-2"].claimed_until, rows["limit-2"].attempts) == (None, 0)  # handed back
 
 
 # --- Failures and backoff -----------------------------------------------------------------------

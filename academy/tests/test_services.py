@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from academy import services
-from academy.models import AuditEntry, Membership, Notification
+from academy.models import AuditEntry, Membership, Notification, OutboxMessage
 from academy.roles import Role
 from academy.selectors import notifications_visible_to
 from academy.tests.factories import NotificationFactory, UserFactory, token_from_email
@@ -138,3 +138,56 @@ def test_a_resend_waits_from_when_the_last_email_was_queued_not_sent(psw: Any, o
         services.invitation_resend(actor=psw, invitation=issued.invitation)
     with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
         assert services.invitation_resend(actor=psw, invitation=issued.invitation).invitation.send_count == 2
+
+
+def test_revoking_and_inviting_again_cannot_flood_an_address(psw: Any, orgs: Orgs, settings: Any) -> None:
+    """However the emails are caused (resends, or revoking and inviting again, by anyone), one
+    address gets at most INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY invitation emails a day."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    settings.INVITATION_MAX_SENDS = 2
+    settings.INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY = 3
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        first = services.invitation_create(
+            actor=psw, organisation=orgs.home, email="flood@example.test", role=Role.NQSW
+        ).invitation
+        clock.shift(timedelta(minutes=11))
+        services.invitation_resend(actor=psw, invitation=first)
+        clock.shift(timedelta(minutes=11))
+        with pytest.raises(ValidationError, match="the most allowed") as caught:
+            services.invitation_resend(actor=psw, invitation=first)
+        assert "revoke" not in str(caught.value).lower()  # the refusal does not suggest a way round
+        services.invitation_revoke(actor=psw, invitation=first)
+        second = services.invitation_create(
+            actor=psw, organisation=orgs.home, email="flood@example.test", role=Role.NQSW
+        ).invitation
+        services.invitation_revoke(actor=psw, invitation=second)
+        with pytest.raises(ValidationError, match="3 invitation emails in the last 24 hours"):
+            services.invitation_create(
+                actor=psw, organisation=orgs.home, email="FLOOD@example.test", role=Role.NQSW
+            )
+        clock.shift(timedelta(hours=24))
+        services.invitation_create(
+            actor=psw, organisation=orgs.home, email="flood@example.test", role=Role.NQSW
+        )
+    assert OutboxMessage.objects.filter(kind="invitation", to_email__iexact="flood@example.test").count() == 4
+
+
+def test_the_daily_limit_stops_a_resend_too(psw: Any, orgs: Orgs, settings: Any) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    settings.INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY = 1
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        issued = services.invitation_create(
+            actor=psw, organisation=orgs.home, email="daily@example.test", role=Role.NQSW
+        )
+        clock.shift(timedelta(minutes=11))
+        with pytest.raises(ValidationError, match="1 invitation email in the last 24 hours"):
+            services.invitation_resend(actor=psw, invitation=issued.invitation)

@@ -78,3 +78,24 @@ def test_warning_then_time_out_keeps_what_was_typed(
     check_accessibility_under_csp(page)
     assert page.csp_violations == []  # type: ignore[attr-defined]
     assert_no_browser_problems(page)
+
+
+def test_timing_out_on_a_path_that_looks_like_another_host_stays_on_the_portal(
+    psw_without_authenticator: User, strict_page: Page, live_server: Any, settings: Any
+) -> None:
+    settings.SESSION_IDLE_MINUTES = IDLE_SECONDS / 60
+    page = strict_page
+    # Anything leaving for the other host is answered here, so the test never reaches the network.
+    page.context.route("http://evil.example/**", lambda route: route.fulfill(body="elsewhere"))
+
+    # Given a signed-in PSW who followed a link to a path starting with two slashes
+    page.goto(live_server.url + LOGIN_PATH)
+    sign_in_here(page, psw_without_authenticator)
+    expect(page).to_have_url(live_server.url + "/")
+    page.goto(live_server.url + "//evil.example/x/")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+    # When the session times out there
+    # Then the page reloads the same path on the portal, not on the host the path names
+    expect(page).to_have_url(live_server.url + "/evil.example/x/", timeout=IDLE_SECONDS * 2000)
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()

@@ -190,7 +190,10 @@
     window.clearInterval(tickTimer);
     keepForms();
     // The server has ended the session: this page now sends the person to sign in, and back.
-    window.location.assign(window.location.pathname + window.location.search);
+    // Always to this origin: a path such as "//elsewhere.example/" would otherwise be read as
+    // another host. (Not reload(): that would offer to post a submitted form again.)
+    var path = "/" + window.location.pathname.replace(/^[\/\\]+/, "");
+    window.location.assign(window.location.origin + path + window.location.search);
   }
 
   // Asking for the time left is not activity; another tab may have kept the session alive.
