@@ -25,6 +25,7 @@ from academy.scope import Scope
 from asye.models import AsyeRecord
 from asye.selectors import ASSESSOR, LINE_MANAGER, NQSW, STAFF, record_get_for_user, record_relations
 
+from . import rules
 from .models import Agreement, AgreementSignature, DevelopmentPlan, PlanRow, SignatureCapacity
 
 # The relation to the record that gives each signing capacity.
@@ -131,3 +132,15 @@ def plan_row_get_for_user(
     if write == "review" and not relations & PLAN_REVIEWERS:
         raise PermissionDenied("Only the assessor or the line manager writes review notes.")
     return row, relations
+
+
+def agreement_initial_answers(*, record: AsyeRecord) -> dict[str, str]:
+    """What version 1 holds before anyone types: the employer's standard parts from the
+    programme version (supervision frequencies, workload, protected time, responsibilities)."""
+    version = record.programme_version
+    return rules.agreement_prefill(
+        definition=rules.agreement_form(version.forms),
+        cadence=version.supervision_cadence,
+        review_points=version.enabled_review_points(),
+        team=record.team.name if record.team else "",
+    )

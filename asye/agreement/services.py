@@ -23,11 +23,10 @@ from academy.roles import STAFF_ROLES
 from academy.selectors import current_membership_q, roles_held_over
 from asye.models import AsyeRecord, RecordStatus
 
-from . import rules
+from . import rules, selectors
 from .models import Agreement, AgreementSignature, DevelopmentPlan, PlanRow, SignatureCapacity
 
 CLOSED_STATUSES = (RecordStatus.COMPLETED, RecordStatus.WITHDRAWN)
-PLAN_COLUMNS = ("learning_need", "action", "support", "target_date", "progress_evidence")
 
 
 def _current(membership: Membership) -> bool:
@@ -74,18 +73,6 @@ def _require_agreement_writer(actor: User, record: AsyeRecord) -> None:
         raise PermissionDenied("Only the assessor or the ASYE lead can change the agreement.")
 
 
-def agreement_initial_answers(*, record: AsyeRecord) -> dict[str, str]:
-    """What version 1 holds before anyone types: the employer's standard parts from the
-    programme version (supervision frequencies, workload, protected time, responsibilities)."""
-    version = record.programme_version
-    return rules.agreement_prefill(
-        definition=rules.agreement_form(version.forms),
-        cadence=version.supervision_cadence,
-        review_points=version.enabled_review_points(),
-        team=record.team.name if record.team else "",
-    )
-
-
 def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     keys = sorted(k for k in set(before) | set(after) if before.get(k, "") != after.get(k, ""))
     return {k: before.get(k, "") for k in keys}, {k: after.get(k, "") for k in keys}
@@ -100,7 +87,7 @@ def agreement_start(*, actor: User, record: AsyeRecord, answers: dict[str, Any] 
     if Agreement.objects.filter(record=record).exists():
         raise ValidationError("The agreement was started meanwhile. Open it again to see the latest version.")
     definition = rules.agreement_form(record.programme_version.forms)
-    merged = {**agreement_initial_answers(record=record), **(answers or {})}
+    merged = {**selectors.agreement_initial_answers(record=record), **(answers or {})}
     agreement = Agreement(
         record=record,
         number=1,

@@ -63,7 +63,7 @@ def test_version_one_is_prefilled_from_the_programme(record: Any, personas: dict
 
 
 def test_the_supervision_prefill_follows_the_version_data() -> None:
-    cadence = [
+    cadence: list[dict[str, Any]] = [
         {"until_weeks": 4, "every_days": 7, "label": "Weekly"},
         {"until_months": 9, "every_days": 10},
         {"every_days": 21, "label": "Every three weeks"},
@@ -166,9 +166,9 @@ def test_a_signed_version_is_frozen_and_a_change_makes_a_new_one(
 
 
 def test_a_fully_signed_agreement_stays_as_signed(record: Any, personas: dict[str, Any]) -> None:
-    agreement = AgreementFactory(record=record)
-    sign_all(agreement, personas)
-    agreement = Agreement.objects.prefetch_related("signatures").get(pk=agreement.pk)
+    made = AgreementFactory(record=record)
+    sign_all(made, personas)
+    agreement = Agreement.objects.prefetch_related("signatures").get(pk=made.pk)
     assert services.agreement_fully_signed(agreement)
     new = services.agreement_update(
         actor=personas["psw"], agreement=agreement, answers={"protected_time": "Fridays"}, revision=1
