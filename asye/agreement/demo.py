@@ -153,7 +153,7 @@ def load_agreement_demo() -> None:
     lead = _user(f"psw@{DEMO_DOMAIN}")
     if assessor is None or manager is None or lead is None:
         return  # the core's demo academy is not loaded
-    who = {
+    who: dict[str, User] = {
         SignatureCapacity.ASSESSOR: assessor,
         SignatureCapacity.LINE_MANAGER: manager,
         SignatureCapacity.ASYE_LEAD: lead,
