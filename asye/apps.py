@@ -13,6 +13,7 @@ class AsyeConfig(AppConfig):
         from academy.roles import STAFF_ROLES, Role
 
         from . import navigation
+        from .agreement.demo import load_agreement_demo
         from .demo import load_asye_demo
         from .services import PROGRAMME_VERSION_PUBLISH
 
@@ -31,3 +32,4 @@ class AsyeConfig(AppConfig):
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
         register_demo_loader(load_asye_demo, order=30)
+        register_demo_loader(load_agreement_demo, order=31)

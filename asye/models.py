@@ -220,3 +220,13 @@ class RecordPause(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Pause from {self.starts_on}"
+
+
+# Models that live with their part of the app, imported here so Django registers them.
+from .agreement.models import (  # noqa: E402, F401
+    Agreement,
+    AgreementSignature,
+    DevelopmentPlan,
+    PlanRow,
+    SignatureCapacity,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .agreement import urls as agreement_urls
 
 app_name = "asye"
 
@@ -17,3 +18,6 @@ urlpatterns = [
         "programmes/<slug:type_slug>/<slug:version_slug>/", views.programme_version, name="programme_version"
     ),
 ]
+
+# The support and assessment agreement and the development plans (asye/agreement/).
+urlpatterns += agreement_urls.urlpatterns

@@ -23,3 +23,22 @@ def test_demo_records(programme_types: None) -> None:
     }
     assert months == {(area, m) for area in ("adults", "children_families") for m in (1, 4, 7, 11)}
     assert {r.assessor.user.email for r in records} == {"assessor@demo.academy.test"}
+
+
+def test_demo_agreements_and_plans(programme_types: None) -> None:
+    from asye.agreement.models import Agreement, AgreementSignature, PlanRow
+    from asye.agreement.presenters import agreement_status
+    from asye.agreement.selectors import agreement_latest
+
+    load_demo()
+    counts = (Agreement.objects.count(), AgreementSignature.objects.count(), PlanRow.objects.count())
+    load_demo()
+    assert (Agreement.objects.count(), AgreementSignature.objects.count(), PlanRow.objects.count()) == counts
+    states = {
+        agreement_status(agreement_latest(record=record)).text
+        for record in AsyeRecord.objects.select_related("programme_version")
+    }
+    assert states == {"Not started", "Being written", "Partly signed", "Signed by everyone"}
+    assert Agreement.objects.filter(number=2).count() == 1  # changed after everyone signed
+    assert PlanRow.objects.exclude(review_note="").exists()
+    assert PlanRow.objects.filter(review_note="").exists()

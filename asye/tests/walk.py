@@ -11,6 +11,8 @@ from academy.testing.walk import Persona, Rule, WalkRegistry, World
 from academy.tests.walk import staff_only
 from asye.tests.factories import AsyeRecordFactory, membership_of, programme_version
 
+from .walk_agreement import register as register_agreement
+
 # Those who may open the walk's record; everyone else is told it does not exist.
 RECORD_READERS = {"nqsw": 200, "assessor": 200, "manager": 200, "psw": 200, "academy_admin": 200}
 # Who may change it: staff over the home council; the other readers may only read (403).
@@ -65,3 +67,4 @@ def register(walk: WalkRegistry) -> None:
             ),
         }
     )
+    register_agreement(walk)
