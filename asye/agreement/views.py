@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy.drafts.web import draft_discard, draft_key
 from academy.web import AcademyRequest, add_form_errors, posted
 from asye.selectors import STAFF, record_schedule
 
@@ -89,6 +90,9 @@ def agreement_edit(request: AcademyRequest, pk: str) -> HttpResponse:
         definition, answers = latest.form, latest.answers
         hidden = {"number": latest.number, "revision": latest.revision}
     form = AgreementForm(posted(request), definition=definition, answers=answers, initial=hidden)
+    # Long form: it saves itself while the assessor types; the page's script puts a draft back
+    # (the date inputs included), and sending the form discards it.
+    draft = draft_key("asye", "agreement", record.pk)
     if request.method == "POST" and form.is_valid():
         number, revision = form.cleaned_data["number"], form.cleaned_data["revision"]
         try:
@@ -104,6 +108,7 @@ def agreement_edit(request: AcademyRequest, pk: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
+            draft_discard(user=request.user, key=draft)
             if latest is not None and saved.number > latest.number:
                 messages.success(
                     request, f"Saved as version {saved.number}. Everyone needs to sign this version again."
@@ -117,6 +122,7 @@ def agreement_edit(request: AcademyRequest, pk: str) -> HttpResponse:
         "latest": latest,
         "signed": bool(latest and latest.signatures.all()),
         "guidance": definition.get("guidance", ""),
+        "draft": draft,
     }
     return render(request, "asye/agreement/agreement_edit.html", context)
 

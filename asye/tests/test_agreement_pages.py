@@ -387,3 +387,22 @@ def test_plans_page_query_count(
     with django_assert_num_queries(BASE_MFA - 1 + 5):
         response = client.get(reverse("asye:plans", args=[record.pk]))
     assert response.content.decode().count("Note ") == 9
+
+
+def test_the_agreement_form_saves_itself_and_sending_it_discards_the_draft(
+    client: Client, assessor: Any, record: AsyeRecord
+) -> None:
+    from academy.drafts.selectors import draft_for_user
+    from academy.drafts.services import draft_key, draft_save
+
+    key = draft_key("asye", "agreement", record.pk)
+    draft_save(user=assessor, key=key, data={"other_arrangements": "Half-typed words"}, version=0)
+    client.force_login(assessor)
+    url = reverse("asye:agreement_edit", args=[record.pk])
+    html = page(client, url)
+    assert "We restored what you were writing" in html
+    assert "Half-typed words" in html  # the draft travels with the page for its script to put back
+    response = client.post(url, form_data(html))
+    assert response.status_code == 302
+    draft = draft_for_user(user=assessor, key=key)
+    assert draft is not None and draft.is_empty
