@@ -405,4 +405,5 @@ def test_the_agreement_form_saves_itself_and_sending_it_discards_the_draft(
     response = client.post(url, form_data(html))
     assert response.status_code == 302
     draft = draft_for_user(user=assessor, key=key)
-    assert draft is not None and draft.is_empty
+    assert draft is not None
+    assert draft.is_empty
