@@ -7,6 +7,7 @@ class AsyeConfig(AppConfig):
     verbose_name = "ASYE"
 
     def ready(self) -> None:
+        from academy.files.registry import register_file_owner
         from academy.navigation import register_nav
         from academy.reference_data import register_deployment_wide_verb
         from academy.registry.demo import register_demo_loader
@@ -14,6 +15,7 @@ class AsyeConfig(AppConfig):
 
         from . import navigation
         from .demo import load_asye_demo
+        from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .services import PROGRAMME_VERSION_PUBLISH
 
         # A new programme version reaches every organisation: every academy admin's log shows it.
@@ -31,3 +33,4 @@ class AsyeConfig(AppConfig):
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
         register_demo_loader(load_asye_demo, order=30)
+        register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)

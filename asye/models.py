@@ -220,3 +220,14 @@ class RecordPause(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Pause from {self.starts_on}"
+
+
+# Evidence lives in its own package (asye/evidence/); imported here so Django registers it.
+from .evidence.models import (  # noqa: E402, F401
+    AnonymisationCheck,
+    EvidenceComment,
+    EvidenceItem,
+    EvidenceMapping,
+    EvidenceStatus,
+    EvidenceTransition,
+)
