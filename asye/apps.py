@@ -32,5 +32,13 @@ class AsyeConfig(AppConfig):
         )
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
+        register_nav(
+            label="Evidence to review",
+            url_name="asye:evidence_queue",
+            order=26,
+            roles={Role.ASSESSOR},
+            count=navigation.evidence_waiting,
+            count_label="waiting for you",
+        )
         register_demo_loader(load_asye_demo, order=30)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .evidence.urls import urlpatterns as evidence_urlpatterns
 
 app_name = "asye"
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path(
         "programmes/<slug:type_slug>/<slug:version_slug>/", views.programme_version, name="programme_version"
     ),
+    *evidence_urlpatterns,
 ]

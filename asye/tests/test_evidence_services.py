@@ -91,7 +91,7 @@ def test_a_double_submit_makes_one_item(record: AsyeRecord) -> None:
 
 
 def test_mapping_only_to_the_records_frameworks(record: AsyeRecord) -> None:
-    mine = FrameworkElement.objects.filter(version__asye_programme_versions=record.programme_version).first()
+    mine = FrameworkElement.objects.filter(version__asye_programme_versions=record.programme_version)[0]
     elsewhere = FrameworkElement.objects.exclude(
         version__asye_programme_versions=record.programme_version
     ).first()
