@@ -23,3 +23,16 @@ def test_demo_records(programme_types: None) -> None:
     }
     assert months == {(area, m) for area in ("adults", "children_families") for m in (1, 4, 7, 11)}
     assert {r.assessor.user.email for r in records} == {"assessor@demo.academy.test"}
+
+
+def test_demo_evidence_in_every_state(programme_types: None) -> None:
+    from asye.models import EvidenceComment, EvidenceItem, EvidenceMapping, EvidenceStatus
+
+    load_demo()
+    count = EvidenceItem.objects.count()
+    load_demo()
+    assert EvidenceItem.objects.count() == count > 0
+    assert set(EvidenceItem.objects.values_list("status", flat=True)) == set(EvidenceStatus.values)
+    assert EvidenceItem.objects.values("kind").distinct().count() >= 5
+    assert EvidenceMapping.objects.exists()
+    assert EvidenceComment.objects.exists()
