@@ -7,6 +7,7 @@ class AsyeConfig(AppConfig):
     verbose_name = "ASYE"
 
     def ready(self) -> None:
+        from academy.files.registry import register_file_owner
         from academy.navigation import register_nav
         from academy.reference_data import register_deployment_wide_verb
         from academy.registry.demo import register_demo_loader
@@ -15,6 +16,7 @@ class AsyeConfig(AppConfig):
         from . import navigation
         from .agreement.demo import load_agreement_demo
         from .demo import load_asye_demo
+        from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .services import PROGRAMME_VERSION_PUBLISH
 
         # A new programme version reaches every organisation: every academy admin's log shows it.
@@ -31,5 +33,14 @@ class AsyeConfig(AppConfig):
         )
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
+        register_nav(
+            label="Evidence to review",
+            url_name="asye:evidence_queue",
+            order=26,
+            roles={Role.ASSESSOR},
+            count=navigation.evidence_waiting,
+            count_label="waiting for you",
+        )
         register_demo_loader(load_asye_demo, order=30)
         register_demo_loader(load_agreement_demo, order=31)
+        register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)

@@ -16,6 +16,7 @@ from academy.roles import Role
 
 from . import services
 from .dates import add_months
+from .evidence.demo import load_evidence_demo
 from .models import OPEN_STATUSES, AsyeRecord, ProgrammeType, RecordPause
 
 COUNCIL = "brackenmoor"
@@ -84,6 +85,7 @@ def load_asye_demo() -> None:
         return  # the core's demo academy is not loaded
     today = timezone.localdate()
     teams = {team.name: team for team in Team.objects.filter(organisation=council)}
+    records = []
     for index, person in enumerate(NQSWS, start=1):
         user = _user(person.email, person.full_name)
         nqsw, _ = Membership.objects.get_or_create(
@@ -92,7 +94,9 @@ def load_asye_demo() -> None:
             role=Role.NQSW,
             defaults={"team": teams.get(person.team), "started_on": _start_for(person.month, today)},
         )
-        if AsyeRecord.objects.filter(nqsw=nqsw, status__in=[s.value for s in OPEN_STATUSES]).exists():
+        existing = AsyeRecord.objects.filter(nqsw=nqsw, status__in=[s.value for s in OPEN_STATUSES]).first()
+        if existing is not None:
+            records.append(existing)
             continue
         start = _start_for(person.month, today)
         record = services.record_create(
@@ -108,6 +112,7 @@ def load_asye_demo() -> None:
             assessor=assessor,
             line_manager=manager,
         )
+        records.append(record)
         if person.paused_days and not RecordPause.objects.filter(record=record).exists():
             pause_start = add_months(start, 5)
             services.record_pause_add(
@@ -117,3 +122,11 @@ def load_asye_demo() -> None:
                 ends_on=pause_start + datetime.timedelta(days=person.paused_days - 1),
                 reason="Annual leave carried over and a short period of sickness.",
             )
+    load_evidence_demo(
+        list(
+            AsyeRecord.objects.filter(pk__in=[r.pk for r in records]).select_related(
+                "nqsw__user", "assessor__user", "line_manager__user", "organisation", "programme_version"
+            )
+        ),
+        today,
+    )

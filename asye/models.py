@@ -230,3 +230,11 @@ from .agreement.models import (  # noqa: E402, F401
     PlanRow,
     SignatureCapacity,
 )
+from .evidence.models import (  # noqa: E402, F401
+    AnonymisationCheck,
+    EvidenceComment,
+    EvidenceItem,
+    EvidenceMapping,
+    EvidenceStatus,
+    EvidenceTransition,
+)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .agreement import urls as agreement_urls
+from .evidence.urls import urlpatterns as evidence_urlpatterns
 
 app_name = "asye"
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path(
         "programmes/<slug:type_slug>/<slug:version_slug>/", views.programme_version, name="programme_version"
     ),
+    *evidence_urlpatterns,
 ]
 
 # The support and assessment agreement and the development plans (asye/agreement/).

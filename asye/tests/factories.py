@@ -7,7 +7,15 @@ import factory
 from academy.models import Membership, Organisation, User
 from academy.roles import Role
 from academy.tests.factories import MembershipFactory, UserFactory
-from asye.models import AssessorChange, AsyeRecord, ProgrammeTypeVersion, RecordPause
+from asye.models import (
+    AssessorChange,
+    AsyeRecord,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceStatus,
+    ProgrammeTypeVersion,
+    RecordPause,
+)
 from asye.programme_loader import load_programme_types
 
 
@@ -72,3 +80,27 @@ class RecordPauseFactory(factory.django.DjangoModelFactory):
     ends_on = datetime.date(2026, 12, 31)
     reason = "Leave"
     recorded_by = factory.SubFactory(UserFactory)
+
+
+CLEAN_REFLECTION = {
+    "context": "A review of a care and support plan at home.",
+    "reflection": "I listened first and checked what mattered most to the person.",
+    "theory": "Strengths-based practice and the Care Act 2014.",
+    "learning": "I will plan the questions I ask more carefully.",
+}
+
+
+class EvidenceItemFactory(factory.django.DjangoModelFactory):
+    """A draft critical reflection with words the guard does not flag, on a fresh record unless
+    given; `created_by` is the record's NQSW."""
+
+    class Meta:
+        model = EvidenceItem
+
+    record = factory.SubFactory(AsyeRecordFactory)
+    kind = EvidenceKind.CRITICAL_REFLECTION
+    title = factory.Sequence(lambda n: f"Reflection on a home visit {n}")
+    date = datetime.date(2026, 10, 1)
+    answers = factory.LazyFunction(lambda: dict(CLEAN_REFLECTION))
+    created_by = factory.LazyAttribute(lambda o: o.record.nqsw.user)
+    status = EvidenceStatus.DRAFT

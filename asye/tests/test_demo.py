@@ -42,3 +42,16 @@ def test_demo_agreements_and_plans(programme_types: None) -> None:
     assert Agreement.objects.filter(number=2).count() == 1  # changed after everyone signed
     assert PlanRow.objects.exclude(review_note="").exists()
     assert PlanRow.objects.filter(review_note="").exists()
+
+
+def test_demo_evidence_in_every_state(programme_types: None) -> None:
+    from asye.models import EvidenceComment, EvidenceItem, EvidenceMapping, EvidenceStatus
+
+    load_demo()
+    count = EvidenceItem.objects.count()
+    load_demo()
+    assert EvidenceItem.objects.count() == count > 0
+    assert set(EvidenceItem.objects.values_list("status", flat=True)) == set(EvidenceStatus.values)
+    assert EvidenceItem.objects.values("kind").distinct().count() >= 5
+    assert EvidenceMapping.objects.exists()
+    assert EvidenceComment.objects.exists()

@@ -304,8 +304,9 @@ def test_assigned_list_query_count(
         record = AsyeRecordFactory(organisation=orgs.home, assessor=mine)
         RecordPauseFactory(record=record, recorded_by=assessor)
     client.force_login(assessor)
-    # + the count for pagination, + the page of records (everything joined), + their pauses
-    with django_assert_num_queries(BASE_MFA + 3):
+    # + the "Evidence to review" badge (cached afterwards), + the count for pagination, + the page
+    # of records (everything joined), + their pauses
+    with django_assert_num_queries(BASE_MFA + 4):
         response = client.get(reverse("asye:assigned"))
     assert response.content.decode().count('href="/asye/records/') == 3
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from academy.roles import Role
 from academy.testing.walk import Persona, Rule, WalkRegistry, World
-from academy.tests.walk import staff_only
-from asye.tests.factories import AsyeRecordFactory, membership_of, programme_version
+from academy.tests.walk import holding, staff_only
+from asye.models import EvidenceKind, EvidenceStatus
+from asye.tests.factories import AsyeRecordFactory, EvidenceItemFactory, membership_of, programme_version
 
 from .walk_agreement import register as register_agreement
 
@@ -29,6 +30,22 @@ def _record(world: World) -> Any:
     )
 
 
+# Evidence: the NQSW writes; the assessor reviews; the manager comments; staff read.
+NQSW_ONLY = {"nqsw": 200, "assessor": 403, "manager": 403, "psw": 403, "academy_admin": 403}
+NQSW_POSTS = {"nqsw": 302, "assessor": 403, "manager": 403, "psw": 403, "academy_admin": 403}
+ASSESSOR_POSTS = {"nqsw": 403, "assessor": 302, "manager": 403, "psw": 403, "academy_admin": 403}
+COMMENTERS = {"nqsw": 302, "assessor": 302, "manager": 302, "psw": 403, "academy_admin": 403}
+OBSERVER_PAGE = {"nqsw": 403, "assessor": 200, "manager": 403, "psw": 403, "academy_admin": 403}
+
+
+def _item(status: str, kind: str = EvidenceKind.CRITICAL_REFLECTION) -> Any:
+    return lambda world: EvidenceItemFactory(record=world["record"], status=status, kind=kind)
+
+
+def _of_item(name: str, item: str) -> Any:
+    return lambda world, persona: reverse(name, args=[world[item].pk])
+
+
 def _of_record(name: str) -> Any:
     return lambda world, persona: reverse(name, args=[world["record"].pk])
 
@@ -46,6 +63,9 @@ def _version(world: World, persona: str) -> str:
 def register(walk: WalkRegistry) -> None:
     walk.add_personas(Persona("unassigned_assessor", Role.ASSESSOR, "home"))
     walk.add_object("record", _record)
+    walk.add_object("evidence_draft", _item(EvidenceStatus.DRAFT))
+    walk.add_object("evidence_waiting", _item(EvidenceStatus.SUBMITTED))
+    walk.add_object("observation", _item(EvidenceStatus.DRAFT, EvidenceKind.DIRECT_OBSERVATION))
     walk.add_rules(
         {
             "asye:records": Rule(lambda w, p: reverse("asye:records"), expect=staff_only(200, elsewhere=200)),
@@ -62,6 +82,62 @@ def register(walk: WalkRegistry) -> None:
             "asye:programme_version": Rule(_version),
             # Shared by every organisation: only a reference data publisher (a deployment-wide
             # permission, not a role) may publish. asye/tests/test_programme_pages.py covers one.
+            "asye:evidence_list": Rule(_of_record("asye:evidence_list"), expect=RECORD_READERS, default=404),
+            "asye:framework_map": Rule(_of_record("asye:framework_map"), expect=RECORD_READERS, default=404),
+            "asye:evidence_add": Rule(_of_record("asye:evidence_add"), expect=NQSW_ONLY, default=404),
+            "asye:evidence_new": Rule(
+                lambda w, p: reverse("asye:evidence_new", args=[w["record"].pk, "critical_reflection"]),
+                expect=NQSW_ONLY,
+                default=404,
+            ),
+            "asye:evidence_queue": Rule(
+                lambda w, p: reverse("asye:evidence_queue"), expect=holding(Role.ASSESSOR, 200)
+            ),
+            "asye:evidence": Rule(
+                _of_item("asye:evidence", "evidence_draft"), expect=RECORD_READERS, default=404
+            ),
+            "asye:evidence_edit": Rule(
+                _of_item("asye:evidence_edit", "evidence_draft"), expect=NQSW_ONLY, default=404
+            ),
+            "asye:evidence_check": Rule(
+                _of_item("asye:evidence_check", "evidence_draft"), expect=NQSW_ONLY, default=404
+            ),
+            "asye:evidence_flag_confirm": Rule(
+                _of_item("asye:evidence_flag_confirm", "evidence_draft"),
+                method="POST",
+                expect=NQSW_POSTS,
+                default=404,
+            ),
+            "asye:evidence_submit": Rule(
+                _of_item("asye:evidence_submit", "evidence_draft"),
+                method="POST",
+                data={"version": "1"},
+                expect=NQSW_POSTS,
+                default=404,
+            ),
+            "asye:evidence_return": Rule(
+                _of_item("asye:evidence_return", "evidence_waiting"),
+                method="POST",
+                data={"reason": "Say more about the theory."},
+                expect=ASSESSOR_POSTS,
+                default=404,
+            ),
+            "asye:evidence_accept": Rule(
+                _of_item("asye:evidence_accept", "evidence_waiting"),
+                method="POST",
+                expect=ASSESSOR_POSTS,
+                default=404,
+            ),
+            "asye:evidence_comment": Rule(
+                _of_item("asye:evidence_comment", "evidence_draft"),
+                method="POST",
+                data={"body": "A comment."},
+                expect=COMMENTERS,
+                default=404,
+            ),
+            "asye:evidence_observer": Rule(
+                _of_item("asye:evidence_observer", "observation"), expect=OBSERVER_PAGE, default=404
+            ),
             "asye:programme_publish": Rule(
                 lambda w, p: reverse("asye:programme_publish", args=["adult-asye"]), default=403
             ),
