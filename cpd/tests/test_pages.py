@@ -292,3 +292,31 @@ def test_everyone_sees_my_cpd_in_the_navigation(client: Any, student: Any) -> No
     html = client.get(reverse("academy:home")).content.decode()
     assert f'href="{reverse("cpd:ledger")}"' in html
     assert "My CPD" in html
+
+
+def test_an_attachment_is_kept_privately_for_the_owner(client: Any, social_worker: Any, psw: Any) -> None:
+    from academy.files.models import StoredFile
+    from academy.tests.files_support import PDF, upload
+
+    record = CpdRecordFactory(person=social_worker)
+    client.force_login(social_worker)
+    data = {
+        "title": record.title,
+        "activity_type": record.activity_type,
+        "description": record.description,
+        "occurred_on_0": "15",
+        "occurred_on_1": "6",
+        "occurred_on_2": "2026",
+        "learning": record.learning,
+        "impact": record.impact,
+        "attachment": upload("Certificate.pdf", PDF, "application/pdf"),
+        "save": "Save changes",
+    }
+    response = client.post(reverse("cpd:record_edit", args=[record.pk]), data)
+    assert response.status_code == 302, response.content.decode()
+    stored = StoredFile.objects.get(owner_kind="cpd.record", owner_id=str(record.pk))
+    download = reverse("academy:files:download", args=[stored.pk])
+    assert download in client.get(reverse("cpd:record", args=[record.pk])).content.decode()
+    assert client.get(download).status_code == 200
+    client.force_login(psw)  # the person's own PSW: no access to the ledger's files
+    assert client.get(download).status_code == 404
