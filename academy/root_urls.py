@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("asye/", include("asye.urls")),
+    path("cpd/", include("cpd.urls")),
     path("", include("academy.urls")),
 ]
 
