@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .case_references import validate_case_reference_patterns
 from .colours import validate_header_colour
 from .roles import Role
 
@@ -110,6 +111,11 @@ class Organisation(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="Evidence waiting longer than this many days for an assessor is flagged.",
+    )
+    # How this organisation writes its case references (regular expressions): the ASYE
+    # anonymisation check flags text that matches. Empty: as the partnership above.
+    case_reference_patterns = models.JSONField(
+        default=list, blank=True, validators=[validate_case_reference_patterns]
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html
 
+from academy.case_references import CaseReferencePatternError, validate_case_reference_pattern
 from academy.colours import validate_header_colour
 
 from .selectors import InheritedSettings
@@ -43,6 +44,22 @@ class OrganisationSettingsForm(forms.Form):
         },
     )
 
+    case_reference_patterns = forms.CharField(
+        label="Case reference formats (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+    )
+
+    def clean_case_reference_patterns(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["case_reference_patterns"].splitlines()]
+        patterns = [line for line in lines if line]
+        for number, pattern in enumerate(patterns, start=1):
+            try:
+                validate_case_reference_pattern(pattern)
+            except CaseReferencePatternError as error:
+                raise forms.ValidationError(f"Format {number} ({pattern}): {error}") from None
+        return patterns
+
     def __init__(self, *args: Any, inherited: InheritedSettings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Help text is drawn unescaped, and an organisation's name is typed by people: escape it.
@@ -56,6 +73,16 @@ class OrganisationSettingsForm(forms.Form):
             "Leave it empty to use {} ({} days).",
             inherited.evidence_waiting_days_from,
             inherited.evidence_waiting_days,
+        )
+        inherited_formats = (
+            format_html("Leave it empty to use {}'s formats.", inherited.case_reference_patterns_from)
+            if inherited.case_reference_patterns
+            else "Leave it empty if you have none."
+        )
+        self.fields["case_reference_patterns"].help_text = format_html(
+            "How your case references are written, one format per line as a regular expression, "
+            "for example CR-\\d{{6}}. The ASYE anonymisation check flags text that matches. {}",
+            inherited_formats,
         )
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}

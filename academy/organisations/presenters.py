@@ -37,4 +37,13 @@ def organisation_settings_rows(organisation: Organisation) -> list[dict[str, obj
             "action_url": url,
             "action_hidden": f"when evidence is flagged in {name}",
         },
+        {
+            "key": "Case reference formats",
+            "value": _inherited(
+                ", ".join(effective.case_reference_patterns) or "None",
+                effective.case_reference_patterns_inherited and bool(effective.case_reference_patterns),
+            ),
+            "action_url": url,
+            "action_hidden": f"case reference formats of {name}",
+        },
     ]

@@ -24,6 +24,8 @@ class OrganisationSettings:
     brand_colour_inherited: bool
     evidence_waiting_days: int
     evidence_waiting_days_inherited: bool
+    case_reference_patterns: tuple[str, ...] = ()
+    case_reference_patterns_inherited: bool = True
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class InheritedSettings:
     brand_colour_from: str
     evidence_waiting_days: int
     evidence_waiting_days_from: str
+    case_reference_patterns: tuple[str, ...] = ()
+    case_reference_patterns_from: str = ""
 
 
 DEFAULT_SOURCE = "the academy's default"
@@ -45,11 +49,14 @@ def organisation_inherited_settings(organisation: Organisation) -> InheritedSett
     parent = organisation.parent if organisation.parent_id is not None else None
     colour = parent.brand_colour if parent else ""
     days = parent.evidence_waiting_days if parent else None
+    patterns = tuple(parent.case_reference_patterns or ()) if parent else ()
     return InheritedSettings(
         brand_colour=colour or settings.ACADEMY_COLOUR,
         brand_colour_from=parent.name if parent and colour else DEFAULT_SOURCE,
         evidence_waiting_days=days or settings.EVIDENCE_WAITING_DAYS,
         evidence_waiting_days_from=parent.name if parent and days else DEFAULT_SOURCE,
+        case_reference_patterns=patterns,
+        case_reference_patterns_from=parent.name if parent and patterns else "",
     )
 
 
@@ -63,6 +70,9 @@ def organisation_settings_for(organisation: Organisation) -> OrganisationSetting
         brand_colour_inherited=not organisation.brand_colour,
         evidence_waiting_days=organisation.evidence_waiting_days or inherited.evidence_waiting_days,
         evidence_waiting_days_inherited=organisation.evidence_waiting_days is None,
+        case_reference_patterns=tuple(organisation.case_reference_patterns or ())
+        or inherited.case_reference_patterns,
+        case_reference_patterns_inherited=not organisation.case_reference_patterns,
     )
 
 

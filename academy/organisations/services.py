@@ -6,7 +6,7 @@ from django.db import transaction
 from ..audit import audit_log
 from ..models import Organisation, User
 
-SETTINGS_FIELDS = ("name", "brand_colour", "evidence_waiting_days")
+SETTINGS_FIELDS = ("name", "brand_colour", "evidence_waiting_days", "case_reference_patterns")
 
 
 @transaction.atomic
@@ -17,6 +17,7 @@ def organisation_update_settings(
     name: str,
     brand_colour: str,
     evidence_waiting_days: int | None,
+    case_reference_patterns: list[str] | None = None,
 ) -> Organisation:
     """Change an organisation's name, colour and thresholds. An empty colour or threshold means
     "follow the partnership above, else the default". Audits the fields that changed, in the
@@ -25,6 +26,15 @@ def organisation_update_settings(
         "name": name.strip(),
         "brand_colour": brand_colour.strip().lower(),
         "evidence_waiting_days": evidence_waiting_days,
+        "case_reference_patterns": [
+            p.strip()
+            for p in (
+                organisation.case_reference_patterns
+                if case_reference_patterns is None
+                else case_reference_patterns
+            )
+            if p.strip()
+        ],
     }
     before = {field: getattr(organisation, field) for field in SETTINGS_FIELDS}
     changed = [field for field in SETTINGS_FIELDS if before[field] != wanted[field]]

@@ -31,6 +31,7 @@ def organisation_settings(request: AcademyRequest, slug: str) -> HttpResponse:
         "name": organisation.name,
         "brand_colour": organisation.brand_colour,
         "evidence_waiting_days": organisation.evidence_waiting_days,
+        "case_reference_patterns": "\n".join(organisation.case_reference_patterns or []),
     }
     form = OrganisationSettingsForm(
         posted(request),

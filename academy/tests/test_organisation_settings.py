@@ -278,3 +278,26 @@ def test_a_light_academy_colour_stops_the_start(settings: Any, colour: str, erro
 
     settings.ACADEMY_COLOUR = colour
     assert [error.id for error in academy_colour_is_readable(None)] == errors
+
+
+def test_case_reference_formats_are_checked_and_saved(client: Client, orgs: Orgs, academy_admin: Any) -> None:
+    client.force_login(academy_admin)
+    refused = client.post(_settings_url(orgs.home), _form(case_reference_patterns="HB-\\d{6}\n(\\d+)+"))
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Format 2 ((\\d+)+): Patterns cannot repeat a group" in page
+    assert "HB-\\d{6}" in page  # what was typed stays
+    orgs.home.refresh_from_db()
+    assert orgs.home.case_reference_patterns == []
+    saved = client.post(_settings_url(orgs.home), _form(case_reference_patterns=" HB-\\d{6} \n\n"))
+    assert saved.status_code == 302
+    orgs.home.refresh_from_db()
+    assert orgs.home.case_reference_patterns == ["HB-\\d{6}"]
+    entry = AuditEntry.objects.filter(verb="organisation.update_settings").latest("created_at")
+    assert entry.after == {"case_reference_patterns": ["HB-\\d{6}"]}
+
+
+def test_a_format_that_matches_ordinary_words_is_refused(orgs: Orgs) -> None:
+    orgs.home.case_reference_patterns = ["\\w+"]
+    with pytest.raises(ValidationError, match="would flag ordinary text"):
+        orgs.home.full_clean()

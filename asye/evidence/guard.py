@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from academy.files.models import StoredFile
 from academy.files.storage import private_storage
+from academy.organisations.selectors import organisation_settings_for
 from asye.anonymisation import Flag, extract_text, scan_filename, scan_text
 
 from .forms_data import kind_form
@@ -67,8 +68,10 @@ def item_passages(item: EvidenceItem, files: Iterable[StoredFile]) -> list[Passa
 def guard_flags(item: EvidenceItem, files: Iterable[StoredFile]) -> list[GuardFlag]:
     """Every flag in the item, in the order of its passages."""
     found: list[GuardFlag] = []
+    # The organisation's own case reference formats (else its partnership's), from its settings.
+    patterns = organisation_settings_for(item.record.organisation).case_reference_patterns
     for passage in item_passages(item, files):
         scan = scan_filename if passage.source.startswith("file:") else scan_text
-        flags = scan(passage.text)
+        flags = scan(passage.text, case_reference_patterns=patterns)
         found.extend(GuardFlag(passage, flag) for flag in flags)
     return found

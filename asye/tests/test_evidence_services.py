@@ -397,3 +397,21 @@ def test_framework_map(record: AsyeRecord) -> None:
     assert rows[elements[0].pk].accepted == [accepted]
     assert rows[elements[1].pk].submitted == [waiting]
     assert not rows[elements[2].pk].covered
+
+
+def test_the_organisations_case_reference_format_is_flagged(record: AsyeRecord) -> None:
+    """The format comes from the organisation's settings, or from its partnership's."""
+    from academy.models import Organisation
+
+    nqsw = record.nqsw.user
+    text = {**CLEAN_REFLECTION, "context": "We reviewed the plan for case HB-204571 together."}
+    item = create(record, answers=text)
+    services.evidence_submit(actor=nqsw, item=item, version=item.version)  # no format set: clean
+    partnership = record.organisation.parent
+    assert partnership is not None
+    Organisation.objects.filter(pk=partnership.pk).update(case_reference_patterns=[r"HB-\d{6}"])
+    record.organisation.refresh_from_db()
+    second = create(record, answers=text)
+    with pytest.raises(FlagsNotConfirmed) as refused:
+        services.evidence_submit(actor=nqsw, item=second, version=second.version)
+    assert [(f.flag.kind, f.flag.text) for f in refused.value.flags] == [("case_reference", "HB-204571")]
