@@ -69,7 +69,8 @@ def govuk_table(
     first_cell_is_header: bool = False,
     scroll_label: str = "",
 ) -> dict[str, object]:
-    """A table with a caption (size `s`, `m` or `l`; empty for a plain caption), a header row
+    """A table with a caption (size `s`, `m` or `l`; empty for a plain caption; `hidden` when a
+    heading just above already names the table, so only screen readers hear it), a header row
     and body rows. A cell is text (escaped unless marked safe) or a `Cell` (a link, a second
     line, a tag, POST buttons, numeric alignment). With `first_cell_is_header` each row's
     first cell is a `<th scope="row">`. With `scroll_label` the table sits in a region that

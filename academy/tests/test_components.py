@@ -157,6 +157,24 @@ class TestTable:
             """,
         )
 
+    def test_a_hidden_caption_is_for_screen_readers_only(self) -> None:
+        assert_html(
+            render(
+                '{% govuk_table "Pauses" head rows caption_size="hidden" %}', head=["From"], rows=[["May"]]
+            ),
+            """
+            <table class="govuk-table">
+              <caption class="govuk-table__caption govuk-visually-hidden">Pauses</caption>
+              <thead class="govuk-table__head">
+                <tr class="govuk-table__row"><th scope="col" class="govuk-table__header">From</th></tr>
+              </thead>
+              <tbody class="govuk-table__body">
+                <tr class="govuk-table__row"><td class="govuk-table__cell">May</td></tr>
+              </tbody>
+            </table>
+            """,
+        )
+
     def test_row_headers_and_caption_size(self) -> None:
         assert_html(
             render(
