@@ -233,6 +233,7 @@ def test_home_panel_shows_the_nqsws_year(client: Client, nqsw: Any, record: Asye
     assert "Your ASYE year" in html
     assert reverse("asye:year", args=[record.pk]) in html
     assert "0 of 14 accepted" in html
+    assert "Your assessor writes it with you after your first meeting." in html
 
 
 def test_no_home_panel_without_a_record(client: Client, nqsw: Any, programme_types: None) -> None:

@@ -96,6 +96,8 @@ def _agreement_hint(agreement: Agreement | None, relations: frozenset[str]) -> s
     if agreement is None:
         if relations & {ASSESSOR}:
             return "You write it with the NQSW after your first meeting."
+        if NQSW in relations:
+            return "Your assessor writes it with you after your first meeting."
         return "The assessor writes it with the NQSW after their first meeting."
     signed = {s.capacity for s in agreement.signatures.all()}
     missing = [c for c in SignatureCapacity if c not in signed]
@@ -317,6 +319,7 @@ def home_items(data: YearData, relations: frozenset[str]) -> list[dict[str, Any]
     if below:
         hints.append(f"{_plural(below, 'kind is', 'kinds are')} below the minimum.")
     if returned:
+        hints.insert(0, f"{toward} of {required} accepted.")
         status = ("Changes needed", "orange")
     elif required and toward >= required:
         status = ("Minimums met", "")
