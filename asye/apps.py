@@ -11,6 +11,7 @@ class AsyeConfig(AppConfig):
         from academy.navigation import register_nav
         from academy.reference_data import register_deployment_wide_verb
         from academy.registry.demo import register_demo_loader
+        from academy.registry.home_panels import register_home_panel
         from academy.roles import STAFF_ROLES, Role
 
         from . import navigation
@@ -18,6 +19,7 @@ class AsyeConfig(AppConfig):
         from .demo import load_asye_demo
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .services import PROGRAMME_VERSION_PUBLISH
+        from .year.home import shows_year, year_context
 
         # A new programme version reaches every organisation: every academy admin's log shows it.
         register_deployment_wide_verb(PROGRAMME_VERSION_PUBLISH)
@@ -44,3 +46,11 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_asye_demo, order=30)
         register_demo_loader(load_agreement_demo, order=31)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
+        register_home_panel(
+            name="asye.year",
+            title="Your ASYE year",
+            template="asye/year/panel.html",
+            order=5,
+            condition=shows_year,
+            context=year_context,
+        )

@@ -2,6 +2,8 @@
 assessor, the NQSW's own record, the assessor's and manager's NQSWs, and the programme types.
 Data comes only through `asye.selectors`; who may do what is decided there and in services."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -17,6 +19,8 @@ from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles
 
 from . import presenters, selectors, services
 from .forms import ChangeAssessorForm, ProgrammeVersionForm, RecordFilterForm, RecordForm
+from .year import presenters as year_presenters
+from .year import selectors as year_selectors
 
 
 def _table(records: object) -> list[list[object]]:
@@ -25,6 +29,15 @@ def _table(records: object) -> list[list[object]]:
         presenters.record_table_row(record, selectors.record_schedule(record, today=today))
         for record in records  # type: ignore[attr-defined]
     ]
+
+
+def _progress_table(records: object, row: Any, *, with_agreements: bool = False) -> list[list[object]]:
+    """Rows with each record's evidence progress: one grouped query for the whole page (and two
+    for the newest agreements with their signatures), never one per row."""
+    found = list(records)  # type: ignore[call-overload]
+    progress = year_selectors.progress_of(found, with_agreements=with_agreements)
+    today = timezone.localdate()
+    return [row(r, selectors.record_schedule(r, today=today), progress[r.pk]) for r in found]
 
 
 # --- Records ----------------------------------------------------------------------------------------
@@ -59,8 +72,8 @@ def records(request: AcademyRequest) -> HttpResponse:
         "page": page,
         "form": form,
         "filtered": filtered,
-        "head": presenters.RECORDS_HEAD,
-        "rows": _table(page.object_list),
+        "head": year_presenters.STAFF_HEAD,
+        "rows": _progress_table(page.object_list, year_presenters.staff_row),
     }
     return render(request, "asye/records.html", context)
 
@@ -151,7 +164,8 @@ def my_record(request: AcademyRequest) -> HttpResponse:
 def assigned(request: AcademyRequest) -> HttpResponse:
     """The NQSWs whose assessor or line manager the person is."""
     page = paginate(request, selectors.records_assigned_to(user=request.user))
-    context = {"page": page, "head": presenters.RECORDS_HEAD, "rows": _table(page.object_list)}
+    rows = _progress_table(page.object_list, year_presenters.assigned_row, with_agreements=True)
+    context = {"page": page, "head": year_presenters.ASSIGNED_HEAD, "rows": rows}
     return render(request, "asye/assigned.html", context)
 
 

@@ -82,6 +82,7 @@ def register(walk: WalkRegistry) -> None:
             "asye:programme_version": Rule(_version),
             # Shared by every organisation: only a reference data publisher (a deployment-wide
             # permission, not a role) may publish. asye/tests/test_programme_pages.py covers one.
+            "asye:year": Rule(_of_record("asye:year"), expect=RECORD_READERS, default=404),
             "asye:evidence_list": Rule(_of_record("asye:evidence_list"), expect=RECORD_READERS, default=404),
             "asye:framework_map": Rule(_of_record("asye:framework_map"), expect=RECORD_READERS, default=404),
             "asye:evidence_add": Rule(_of_record("asye:evidence_add"), expect=NQSW_ONLY, default=404),
