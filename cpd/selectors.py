@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -27,9 +28,19 @@ CPD_STANDARD = "4"
 # --- Registration years ----------------------------------------------------------------------------
 
 
+YEARS_CACHE_KEY = "cpd:registration-years"
+YEARS_CACHE_SECONDS = 300
+
+
 def registration_years() -> list[RegistrationYear]:
-    """Every defined year, newest first (a handful of rows: one query)."""
-    return list(RegistrationYear.objects.all())
+    """Every defined year, newest first: a handful of rows of reference data that change only
+    with a data migration, so they are kept in the cache briefly (the home panel asks on every
+    page view)."""
+    years = cache.get(YEARS_CACHE_KEY)
+    if years is None:
+        years = list(RegistrationYear.objects.all())
+        cache.set(YEARS_CACHE_KEY, years, YEARS_CACHE_SECONDS)
+    return list(years)
 
 
 def registration_year_for(
@@ -48,7 +59,7 @@ def registration_year_get(*, slug: str) -> RegistrationYear:
 
 def registration_year_current(*, now: datetime.datetime) -> RegistrationYear | None:
     today = rules.london_today(now)
-    return RegistrationYear.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
+    return next((y for y in registration_years() if y.starts_on <= today <= y.ends_on), None)
 
 
 # --- Topic tags: the parts of SWE standard 4 ------------------------------------------------------

@@ -5,6 +5,7 @@ Nothing typed is lost to a reload, a closed tab, a lost connection or a session 
 two tabs of the same form never silently overwrite each other."""
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -97,7 +98,14 @@ def test_type_wait_reload_and_the_words_are_there(
     all_clean(page)
     page.close(run_before_unload=True)
 
-    # Then a new tab has those words too
+    # Then the closing tab's last save reaches the server (it travels on its own, so wait for it
+    # rather than race it: a new tab opened before it lands would rightly see another writer)
+    deadline = time.monotonic() + 10
+    while stored(psw).get("full_name") != "Nadia Drafted Closed" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert stored(psw)["full_name"] == "Nadia Drafted Closed"
+
+    # And a new tab has those words too
     page = new_strict_page(strict_context)
     page.goto(live_server.url + INVITE_PATH)
     expect(full_name(page)).to_have_value("Nadia Drafted Closed")
