@@ -17,6 +17,7 @@ class AsyeConfig(AppConfig):
         from .agreement.demo import load_agreement_demo
         from .demo import load_asye_demo
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
+        from .feedback.emails import register_feedback_emails
         from .services import PROGRAMME_VERSION_PUBLISH
 
         # A new programme version reaches every organisation: every academy admin's log shows it.
@@ -44,3 +45,4 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_asye_demo, order=30)
         register_demo_loader(load_agreement_demo, order=31)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
+        register_feedback_emails()

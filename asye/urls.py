@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .agreement import urls as agreement_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
+from .feedback.urls import urlpatterns as feedback_urlpatterns
 
 app_name = "asye"
 
@@ -19,6 +20,7 @@ urlpatterns = [
         "programmes/<slug:type_slug>/<slug:version_slug>/", views.programme_version, name="programme_version"
     ),
     *evidence_urlpatterns,
+    *feedback_urlpatterns,
 ]
 
 # The support and assessment agreement and the development plans (asye/agreement/).
