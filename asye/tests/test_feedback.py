@@ -262,7 +262,7 @@ def test_giver_with_a_code_sees_only_the_first_name_and_setting(record: AsyeReco
         assert absent not in html, absent
     assert "no-store" in page.headers.get("Cache-Control", "")
 
-    done = giver.post(GIVE, ANSWERS)
+    done: Any = giver.post(GIVE, ANSWERS)
     assert done.status_code == 302
     assert done.url == reverse("asye:feedback_thanks")
     assert FIRST_NAME in giver.get(done.url).content.decode()
@@ -295,7 +295,7 @@ def test_a_link_used_twice_is_refused_plainly(record: AsyeRecord) -> None:
     token = re.search(r"/feedback/link/([\w-]+)/", str(mail.outbox[0].body)).group(1)  # type: ignore[union-attr]
     link = reverse("asye:feedback_link", args=[token])
     first = Client()
-    response = first.get(link)
+    response: Any = first.get(link)
     assert response.status_code == 302
     assert response.url == GIVE  # the token leaves the address bar
     assert first.post(GIVE, ANSWERS).status_code == 302
@@ -390,7 +390,7 @@ def test_nqsw_makes_a_code_request_and_sees_the_code_once(client: Client, record
     request = FeedbackRequest.objects.get()
     assert request.secret_hash == secret_hash(code.replace("-", ""))
     # Sent again (a refresh): no second request, and the code is not shown again.
-    again = client.post(url, data)
+    again: Any = client.post(url, data)
     assert again.status_code == 302
     assert code not in client.get(again.url).content.decode()
     assert FeedbackRequest.objects.count() == 1
