@@ -18,6 +18,7 @@ class AsyeConfig(AppConfig):
         from .agreement.demo import load_agreement_demo
         from .demo import load_asye_demo
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
+        from .feedback.emails import register_feedback_emails
         from .services import PROGRAMME_VERSION_PUBLISH
         from .year.home import shows_year, year_context
 
@@ -54,3 +55,4 @@ class AsyeConfig(AppConfig):
             condition=shows_year,
             context=year_context,
         )
+        register_feedback_emails()

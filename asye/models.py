@@ -238,3 +238,10 @@ from .evidence.models import (  # noqa: E402, F401
     EvidenceStatus,
     EvidenceTransition,
 )
+from .feedback.models import (  # noqa: E402, F401
+    FeedbackAudience,
+    FeedbackChannel,
+    FeedbackKind,
+    FeedbackRequest,
+    FeedbackRequestStatus,
+)

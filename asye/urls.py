@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .agreement import urls as agreement_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
+from .feedback.urls import urlpatterns as feedback_urlpatterns
 from .year.urls import urlpatterns as year_urlpatterns
 
 app_name = "asye"
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     *evidence_urlpatterns,
     *year_urlpatterns,
+    *feedback_urlpatterns,
 ]
 
 # The support and assessment agreement and the development plans (asye/agreement/).

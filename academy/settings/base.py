@@ -219,6 +219,12 @@ INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
 INVITATION_RESEND_MINUTES = env.int("INVITATION_RESEND_MINUTES", default=10)
 # Invitation emails one address may receive in any 24 hours, across every invitation.
 INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY = env.int("INVITATION_MAX_EMAILS_PER_ADDRESS_PER_DAY", default=10)
+# ASYE feedback from people without an account (asye/feedback/): how long a link or code
+# works, and how many code or link lookups one address (and one code) may make per window.
+ASYE_FEEDBACK_EXPIRY_DAYS = 14
+ASYE_FEEDBACK_LOOKUPS_PER_ADDRESS = 10
+ASYE_FEEDBACK_LOOKUPS_PER_CODE = 5
+ASYE_FEEDBACK_LOOKUP_WINDOW_SECONDS = 15 * 60
 # Defaults for the thresholds each organisation may set for itself (Organisation settings page).
 EVIDENCE_WAITING_DAYS = env.int("EVIDENCE_WAITING_DAYS", default=14)
 # Navigation badges (counts registered by apps) are cached per person this long.
