@@ -3,12 +3,13 @@ benchmarks (asye/scale_seed.py says what and how). Refuses production settings, 
 with people who were not seeded (unless --force) and a prefix seeded before."""
 
 import datetime
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from asye.scale_seed import SeedRefused, Sizes, seed_scale
+from asye.scale_seed import SeedRefused, Sizes, analyse_seeded_tables, seed_scale
 
 
 class Command(BaseCommand):
@@ -54,8 +55,9 @@ class Command(BaseCommand):
             f"Seeding {sizes.organisations:,} councils in {sizes.partnerships:,} partnerships, "
             f"{sizes.nqsws:,} NQSWs and {sizes.evidence:,} evidence items (prefix “{options['prefix']}”)."
         )
+        started = time.perf_counter()
         try:
-            result = seed_scale(
+            seed_scale(
                 sizes=sizes,
                 seed=options["seed"],
                 prefix=options["prefix"],
@@ -65,4 +67,6 @@ class Command(BaseCommand):
             )
         except SeedRefused as refused:
             raise CommandError(str(refused)) from refused
-        self.stdout.write(self.style.SUCCESS(f"Seeded in {result.seconds:.1f} s."))
+        analyse_seeded_tables()
+        seconds = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(f"Seeded, committed and analysed in {seconds:.1f} s."))
