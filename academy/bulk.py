@@ -41,9 +41,16 @@ def bulk_insert(
     return written
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    found = model._meta.get_field(name)
+    if not isinstance(found, models.Field) or not found.column:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return found.column
+
+
 def _copy(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     meta = model._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
+    columns = ", ".join(connection.ops.quote_name(_column(model, name)) for name in fields)
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
     written = 0
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from academy.bulk import bulk_insert
@@ -151,9 +151,9 @@ def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
     return min(moment + datetime.timedelta(minutes=rng.randrange(0, 9 * 60)), timezone.now())
 
 
-def _next_id(model: type) -> int:
+def _next_id(model: type[models.Model]) -> int:
     """The first free integer key, for tables with an auto key that COPY fills in itself."""
-    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
     return (last or 0) + 1
 
 
@@ -180,7 +180,7 @@ def seed_scale(
         result.counts[name] = count
         progress(f"{name}: {count:,} ({time.perf_counter() - started:.1f} s)")
 
-    def insert(model: type, fields: list[str], rows: Any) -> int:
+    def insert(model: type[models.Model], fields: list[str], rows: Any) -> int:
         return bulk_insert(model, fields, rows, use_copy=use_copy)
 
     # --- Organisations and teams -------------------------------------------------------------
@@ -205,7 +205,7 @@ def seed_scale(
         ["id", "name", "slug", "kind", "parent_id", "brand_colour", "created_at", "updated_at"],
         ((*row, "", now, now) for row in org_rows),
     )
-    areas = [Team.ServiceArea.ADULTS, Team.ServiceArea.CHILDREN_FAMILIES]
+    areas: list[str] = [Team.ServiceArea.ADULTS.value, Team.ServiceArea.CHILDREN_FAMILIES.value]
     next_team = _next_id(Team)
     teams = {
         (council, area): next_team + 2 * i + j
@@ -215,7 +215,10 @@ def seed_scale(
     insert(
         Team,
         ["id", "organisation_id", "name", "service_area", "created_at", "updated_at"],
-        ((pk, council, f"{area.label} team", area, now, now) for (council, area), pk in teams.items()),
+        (
+            (pk, council, f"{Team.ServiceArea(area).label} team", area, now, now)
+            for (council, area), pk in teams.items()
+        ),
     )
     _reset_sequence(Organisation)
     _reset_sequence(Team)
@@ -546,7 +549,7 @@ def _version_for(service_area: str, today: datetime.date) -> ProgrammeTypeVersio
     return version
 
 
-def _reset_sequence(model: type) -> None:
+def _reset_sequence(model: type[models.Model]) -> None:
     """After writing explicit integer keys, move the table's sequence past them."""
     from django.core.management.color import no_style
     from django.db import connection
