@@ -77,7 +77,7 @@ lint: python-deps ## ruff, formatting, mypy, import contracts, migrations, views
 bench: install ## run the benchmarks in tests/perf/bench_*.py (not part of CI)
 	@shopt -s nullglob; benches=(tests/perf/bench_*.py); \
 	if [ $${#benches[@]} -eq 0 ]; then echo "No benchmarks yet: add tests/perf/bench_*.py (see tests/perf/README.md)."; \
-	else $(RUN) pytest -p no:xdist -o python_files='bench_*.py' -s -v "$${benches[@]}"; fi
+	else $(RUN) pytest -p no:xdist --reuse-db -o python_files='bench_*.py' -s -v "$${benches[@]}"; fi
 
 clean: ## remove built assets, caches and test output (keeps .venv, node_modules, db.sqlite3)
 	rm -rf static/dist staticfiles .celery test-results .pytest_cache .mypy_cache .ruff_cache
