@@ -202,8 +202,18 @@ def seed_scale(
     ]
     insert(
         Organisation,
-        ["id", "name", "slug", "kind", "parent_id", "brand_colour", "created_at", "updated_at"],
-        ((*row, "", now, now) for row in org_rows),
+        [
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "parent_id",
+            "brand_colour",
+            "case_reference_patterns",
+            "created_at",
+            "updated_at",
+        ],
+        ((*row, "", [], now, now) for row in org_rows),
     )
     areas: list[str] = [Team.ServiceArea.ADULTS.value, Team.ServiceArea.CHILDREN_FAMILIES.value]
     next_team = _next_id(Team)
