@@ -18,6 +18,7 @@ class AsyeConfig(AppConfig):
         from .agreement.demo import load_agreement_demo
         from .demo import load_asye_demo
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
+        from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
         from .services import PROGRAMME_VERSION_PUBLISH
         from .year.home import shows_year, year_context
@@ -46,6 +47,7 @@ class AsyeConfig(AppConfig):
         )
         register_demo_loader(load_asye_demo, order=30)
         register_demo_loader(load_agreement_demo, order=31)
+        register_demo_loader(load_feedback_demo, order=32)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_home_panel(
             name="asye.year",

@@ -103,3 +103,28 @@ def load_programme_types(*, apps: Any = None, data_dir: Path = DATA_DIR) -> dict
             row.frameworks.set([f for f in found if f is not None])
             created["versions"] += 1
     return created
+
+
+def add_missing_forms(*, apps: Any = None, names: tuple[str, ...], data_dir: Path = DATA_DIR) -> int:
+    """Give versions loaded before the forms `names` existed the shared (or their own file's)
+    definition of each. Only a form a version lacks entirely is added: one it holds is never
+    touched, so a record keeps the wording it started with. Returns how many versions changed;
+    running it again changes nothing."""
+    registry = apps or global_apps
+    version_model = registry.get_model("asye", "ProgrammeTypeVersion")
+    own: dict[tuple[str, str], dict[str, Any]] = {}
+    for path in programme_files(data_dir):
+        data = _read(path)
+        for version in data["versions"]:
+            own[(data["slug"], version["slug"])] = version.get("forms", {})
+    shared = _read(data_dir / "_forms.json") if (data_dir / "_forms.json").exists() else {}
+    changed = 0
+    for version in version_model.objects.select_related("programme_type"):
+        wanted = {**shared, **own.get((version.programme_type.slug, version.slug), {})}
+        forms = dict(version.forms or {})
+        missing = {name: wanted[name] for name in names if name not in forms and name in wanted}
+        if missing:
+            version.forms = {**forms, **missing}
+            version.save(update_fields=["forms"])
+            changed += 1
+    return changed

@@ -78,7 +78,7 @@ class CodeForm(forms.Form):
 class GiverForm(forms.Form):
     """The giver's answers: one text box per question of the request's question set."""
 
-    def __init__(self, *args: Any, questions: QuestionSet, name: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: QuestionSet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if questions.asks_role:
             self.fields["role"] = forms.CharField(
@@ -89,8 +89,8 @@ class GiverForm(forms.Form):
             )
         for question in questions.questions:
             self.fields[question.key] = forms.CharField(
-                label=question.label.format(name=name),
-                help_text=question.hint.format(name=name),
+                label=question.label,
+                help_text=question.hint,
                 required=question.required,
                 max_length=MAX_ANSWER_CHARACTERS,
                 widget=forms.Textarea(attrs={"rows": 5}),

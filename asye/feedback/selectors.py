@@ -55,7 +55,7 @@ def feedback_request_get_for_user(*, scope: Scope, pk: UUID | str) -> FeedbackRe
     return request
 
 
-_PUBLIC_JOINS = ("record__nqsw__user",)
+_PUBLIC_JOINS = ("record__nqsw__user", "record__programme_version")
 
 
 def feedback_find_by_token(*, token: str) -> FeedbackRequest | None:

@@ -21,7 +21,7 @@ from asye.models import AsyeRecord
 
 from .codes import new_code, secret_hash
 from .models import FeedbackChannel, FeedbackKind, FeedbackRequest, FeedbackRequestStatus
-from .questions import MAX_ANSWER_CHARACTERS, question_set
+from .questions import MAX_ANSWER_CHARACTERS, landed_answers, question_set
 
 EMAIL_KIND = "asye.feedback_request"
 
@@ -223,10 +223,13 @@ def feedback_submit(*, request_id: str, answers: Mapping[str, object]) -> Eviden
         .get(pk=request_id)
     )
     feedback_check_usable(request=request)
-    questions = question_set(kind=request.kind, audience=request.audience)
+    questions = question_set(
+        forms=request.record.programme_version.forms, kind=request.kind, audience=request.audience
+    )
     cleaned = {
         q.key: _clean(answers.get(q.key), field=q.key, required=q.required) for q in questions.questions
     }
+    landed = landed_answers(questions, cleaned)
     giver = request.giver_description
     if questions.asks_role:
         role = _clean(answers.get("role"), field="role")
@@ -243,8 +246,7 @@ def feedback_submit(*, request_id: str, answers: Mapping[str, object]) -> Eviden
         answers={
             "giver": f"{giver}. Given through a one-time feedback link, without an account.",
             "context": request.setting,
-            "went_well": cleaned.get("went_well", ""),
-            "even_better": cleaned.get("even_better", ""),
+            **landed,
             "reflection": "",
         },
         status=EvidenceStatus.DRAFT,

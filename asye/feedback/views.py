@@ -176,8 +176,10 @@ def feedback_give(request: HttpRequest) -> HttpResponse:
     if status != FeedbackRequestStatus.WAITING:
         return _refused(request, status)
     name = selectors.first_name(feedback.record.nqsw.user.full_name)
-    questions = question_set(kind=feedback.kind, audience=feedback.audience)
-    form = GiverForm(posted(request), questions=questions, name=name)
+    questions = question_set(
+        forms=feedback.record.programme_version.forms, kind=feedback.kind, audience=feedback.audience
+    ).named(name)
+    form = GiverForm(posted(request), questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_submit(request_id=str(feedback.pk), answers=form.cleaned_data)
@@ -194,8 +196,8 @@ def feedback_give(request: HttpRequest) -> HttpResponse:
         "form": form,
         "name": name,
         "setting": feedback.setting,
-        "heading": questions.heading.format(name=name),
-        "intro": questions.intro.format(name=name),
+        "heading": questions.heading,
+        "intro": questions.intro,
         "young": feedback.audience == "young",
     }
     return render(request, "asye/feedback/give.html", context)

@@ -55,3 +55,22 @@ def test_demo_evidence_in_every_state(programme_types: None) -> None:
     assert EvidenceItem.objects.values("kind").distinct().count() >= 5
     assert EvidenceMapping.objects.exists()
     assert EvidenceComment.objects.exists()
+
+
+def test_demo_feedback_requests_in_every_state(programme_types: None) -> None:
+    from asye.models import EvidenceItem, EvidenceStatus, FeedbackRequest
+
+    load_demo()
+    rows = list(FeedbackRequest.objects.values_list("pk", "secret_hash", "used_at", "revoked_at"))
+    drafts = EvidenceItem.objects.count()
+    load_demo()
+    assert list(FeedbackRequest.objects.values_list("pk", "secret_hash", "used_at", "revoked_at")) == rows
+    assert EvidenceItem.objects.count() == drafts
+    now = timezone.now()
+    requests = list(FeedbackRequest.objects.select_related("evidence"))
+    assert sorted(r.status_at(now) for r in requests) == ["answered", "expired", "revoked", "waiting"]
+    answered = next(r for r in requests if r.status_at(now) == "answered")
+    assert answered.evidence is not None
+    assert answered.evidence.status == EvidenceStatus.DRAFT
+    assert "district nurse, community health team" in answered.evidence.answers["giver"]
+    assert all(len(r.secret_hash) == 64 for r in requests)  # a hash, never a code

@@ -279,6 +279,86 @@ def test_the_child_version_uses_simpler_questions(record: AsyeRecord) -> None:
     assert "newly qualified" not in html
 
 
+def test_a_programme_versions_own_wording_reaches_the_giver(record: AsyeRecord) -> None:
+    version = record.programme_version
+    version.forms = {
+        **version.forms,
+        "feedback_giver_adult": {
+            "title": "A word for {name}, please",
+            "guidance": "Sentinel guidance from this programme version for {name}.",
+            "asks_role": False,
+            "questions": [
+                {
+                    "key": "strengths",
+                    "label": "Sentinel: what helped you most?",
+                    "required": True,
+                    "answer_key": "went_well",
+                },
+                {
+                    "key": "wish",
+                    "label": "Sentinel: what do you wish {name} had done?",
+                    "hint": "Sentinel hint",
+                    "answer_key": "even_better",
+                },
+                {
+                    "key": "also",
+                    "label": "Sentinel: anything else that went well?",
+                    "answer_key": "went_well",
+                },
+            ],
+        },
+    }
+    version.save(update_fields=["forms"])
+    giver = Client()
+    open_code(giver, make_code_request(record).code)
+    html = giver.get(GIVE).content.decode()
+    for wording in (
+        f"A word for {FIRST_NAME}, please",
+        f"Sentinel guidance from this programme version for {FIRST_NAME}.",
+        "Sentinel: what helped you most?",
+        f"Sentinel: what do you wish {FIRST_NAME} had done?",
+        "Sentinel hint",
+    ):
+        assert wording in html, wording
+    assert "What did" not in html  # the shared wording is not used
+    done: Any = giver.post(GIVE, {"strengths": "Kind.", "wish": "Earlier calls.", "also": "On time."})
+    assert done.status_code == 302
+    item = EvidenceItem.objects.get(kind=EvidenceKind.FEEDBACK_PEOPLE)
+    assert item.answers["went_well"] == "Kind.\n\nOn time."
+    assert item.answers["even_better"] == "Earlier calls."
+
+
+def test_a_version_without_the_giver_sets_uses_the_shared_wording(record: AsyeRecord) -> None:
+    version = record.programme_version
+    version.forms = {k: v for k, v in version.forms.items() if not k.startswith("feedback_giver_")}
+    version.save(update_fields=["forms"])
+    giver = Client()
+    open_code(giver, make_code_request(record, kind=FeedbackKind.PROFESSIONALS).code)
+    html = giver.get(GIVE).content.decode()
+    assert f"What went well when you worked with {FIRST_NAME}?" in html
+    assert "Your role and organisation" in html
+
+
+def test_the_loader_adds_missing_giver_sets_once(record: AsyeRecord) -> None:
+    from asye.models import ProgrammeTypeVersion
+    from asye.programme_loader import add_missing_forms
+
+    names = ("feedback_giver_adult", "feedback_giver_child", "feedback_giver_professional")
+    own = {"title": "Own", "guidance": "", "questions": []}
+    for version in ProgrammeTypeVersion.objects.all():
+        forms = {k: v for k, v in version.forms.items() if k not in names}
+        if version.pk == record.programme_version_id:
+            forms["feedback_giver_child"] = own
+        version.forms = forms
+        version.save(update_fields=["forms"])
+    assert add_missing_forms(names=names) == ProgrammeTypeVersion.objects.count()
+    assert add_missing_forms(names=names) == 0
+    record.programme_version.refresh_from_db()
+    forms = record.programme_version.forms
+    assert forms["feedback_giver_child"] == own  # a set the version holds is never replaced
+    assert forms["feedback_giver_adult"]["questions"][0]["answer_key"] == "went_well"
+
+
 def test_a_link_used_twice_is_refused_plainly(record: AsyeRecord) -> None:
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
