@@ -1,12 +1,13 @@
 """Forms of the ASYE pages. They validate only; views hand `cleaned_data` to a service. Choices
 come from selectors, passed in by the view."""
 
+import copy
 from decimal import Decimal
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Fieldset, Layout, Size, Submit
 from django import forms
 from django.db.models import QuerySet
 from django.utils.text import slugify
@@ -155,10 +156,17 @@ class RecordFilterForm(forms.Form):
         self.helper.add_input(Submit("filter", "Apply filters", css_class="govuk-button--secondary"))
 
 
+# Bounds on a form's wording (a programme version's `forms`).
+WORDING_TITLE_MAX = 200
+WORDING_GUIDANCE_MAX = 4000
+WORDING_PROMPT_MAX = 600
+
+
 class ProgrammeVersionForm(forms.Form):
     """A new version, its fields filled from the newest one: length, each review point's month
     (and whether an optional one is on), the minimum of each kind of evidence, each supervision
-    band, the frameworks. Prompts of the forms are copied unchanged."""
+    band, the frameworks, and the wording of every form (its title, guidance and each prompt's
+    label; the keys stay as they are, so answers already given still find their prompt)."""
 
     label = forms.CharField(
         label="Version name",
@@ -230,9 +238,72 @@ class ProgrammeVersionForm(forms.Form):
                     self.fields[f"cadence_{index}_{bound}"] = self._count_field(
                         f"Supervision, {name}: until {unit}", band[bound], low=1, high=104
                     )
+        settings_fields = list(self.fields)
+        # field name -> (form key, "title" | "guidance" | "prompt", prompt key)
+        self.wording: dict[str, tuple[str, str, str]] = {}
+        fieldsets = [self._add_wording_fields(key, form) for key, form in (base.forms or {}).items()]
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
-        self.helper.add_input(Submit("submit", "Publish version"))
+        self.helper.layout = Layout(*settings_fields, *fieldsets, Submit("submit", "Publish version"))
+
+    def _add_wording_fields(self, key: str, form: dict[str, Any]) -> Fieldset:
+        """The fields of one form's wording, prefilled from the copied version, in a fieldset
+        named after the form."""
+        title = str(form.get("title") or key)
+        names = []
+        for part, label, limit, rows, required in (
+            ("title", "Title", WORDING_TITLE_MAX, 0, True),
+            ("guidance", "Guidance (optional)", WORDING_GUIDANCE_MAX, 5, False),
+        ):
+            name = f"form_{key}__{part}"
+            self.fields[name] = self._wording_field(
+                f"{title}: {part}", form.get(part) or "", limit, rows, label=label, required=required
+            )
+            self.wording[name] = (key, part, "")
+            names.append(name)
+        for prompt_key, wording in (form.get("prompts") or {}).items():
+            name = f"form_{key}__prompt__{prompt_key}"
+            readable = prompt_key.replace("_", " ")
+            self.fields[name] = self._wording_field(
+                f"{title}: prompt “{readable}”",
+                wording,
+                WORDING_PROMPT_MAX,
+                2,
+                label=f"Prompt “{readable}”",
+            )
+            self.wording[name] = (key, "prompt", prompt_key)
+            names.append(name)
+        return Fieldset(*names, legend=f"Form: {title}", legend_size=Size.MEDIUM)
+
+    @staticmethod
+    def _wording_field(
+        name: str, initial: str, limit: int, rows: int, *, label: str, required: bool = True
+    ) -> forms.CharField:
+        """A piece of a form's wording. `name` says which form in error messages, since every
+        fieldset has a "Title" and a "Guidance"."""
+        return forms.CharField(
+            label=label,
+            initial=initial,
+            required=required,
+            max_length=limit,
+            widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput(),
+            error_messages={
+                "required": f"Enter the wording for {name}",
+                "max_length": f"{name} must be {limit:,} characters or fewer",
+            },
+        )
+
+    def forms_data(self) -> dict[str, Any]:
+        """The copied version's forms with the wording as edited; everything else (sections,
+        optional fields, defaults, periods) unchanged."""
+        edited = copy.deepcopy(self.base.forms or {})
+        for name, (key, part, prompt_key) in self.wording.items():
+            value = self.cleaned_data[name]
+            if part == "prompt":
+                edited[key]["prompts"][prompt_key] = value
+            else:
+                edited[key][part] = value
+        return edited
 
     @staticmethod
     def _months_field(label: str, initial: int) -> forms.IntegerField:
@@ -287,4 +358,5 @@ class ProgrammeVersionForm(forms.Form):
             "supervision_cadence": cadence,
             "frameworks": list(data["frameworks"]),
             "notes": data["notes"],
+            "forms": self.forms_data(),
         }

@@ -278,9 +278,11 @@ def programme_version_publish(
     )
     if ProgrammeTypeVersion.objects.filter(programme_type=programme_type, slug=slug).exists():
         raise ValidationError({"slug": "Another version of this programme already has this short name."})
+    latest = selectors.programme_version_latest(programme_type=programme_type)
+    previous_forms = latest.forms if latest is not None else {}
     if forms is None:
-        latest = selectors.programme_version_latest(programme_type=programme_type)
-        forms = latest.forms if latest is not None else {}
+        forms = previous_forms
+    reworded = sorted(key for key in forms if forms[key] != previous_forms.get(key))
     version = ProgrammeTypeVersion(
         programme_type=programme_type,
         slug=slug,
@@ -313,6 +315,7 @@ def programme_version_publish(
             "review_points": list(review_points),
             "evidence_minimums": dict(evidence_minimums),
             "supervision_cadence": list(supervision_cadence),
+            "forms_reworded": reworded,
         },
     )
     return version

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from academy.components import Cell, Tag
 from academy.models import FrameworkElement
@@ -49,14 +50,22 @@ COUNTS_HEAD = [
 ]
 
 
-def count_rows(counts: Iterable[KindCounts]) -> list[list[object]]:
-    rows = []
+def kind_filter_url(record: AsyeRecord, kind: str = "") -> str:
+    """The record's evidence list, showing only `kind` when given."""
+    listing = reverse("asye:evidence_list", args=[record.pk])
+    return f"{listing}?{urlencode({'kind': kind})}" if kind else listing
+
+
+def count_rows(counts: Iterable[KindCounts], *, record: AsyeRecord, current: str = "") -> list[list[object]]:
+    """Per kind, its counts; the kind links to the list showing only that kind (the one shown
+    now is not a link)."""
+    rows: list[list[object]] = []
     for c in counts:
         accepted = f"{c.accepted} of {c.minimum}" if c.minimum else str(c.accepted)
         hint = "Minimum reached" if c.minimum and c.accepted >= c.minimum else ""
         rows.append(
             [
-                c.label,
+                Cell(c.label, href="" if c.kind == current else kind_filter_url(record, c.kind)),
                 Cell(accepted, numeric=True, hint=hint),
                 Cell(str(c.waiting), numeric=True),
                 Cell(str(c.returned), numeric=True),

@@ -103,14 +103,15 @@ def evidence_file_readable(scope: Scope, stored_file: StoredFile) -> bool:
 # --- Lists ------------------------------------------------------------------------------------------
 
 
-def evidence_of_record(*, record: AsyeRecord) -> QuerySet[EvidenceItem]:
+def evidence_of_record(*, record: AsyeRecord, kind: str = "") -> QuerySet[EvidenceItem]:
     """The record's items (after the caller's `record_get_for_user`), newest first, with only
-    the columns the list shows."""
-    return (
-        EvidenceItem.objects.filter(record=record)
-        .only("id", "record_id", "kind", "title", "date", "status", "created_at", "submitted_at")
-        .order_by("kind", "-date", "-created_at")
-    )
+    the columns the list shows; only those of `kind` when given."""
+    items = EvidenceItem.objects.filter(record=record)
+    if kind:
+        items = items.filter(kind=kind)
+    return items.only(
+        "id", "record_id", "kind", "title", "date", "status", "created_at", "submitted_at"
+    ).order_by("kind", "-date", "-created_at")
 
 
 @dataclass

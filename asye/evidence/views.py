@@ -48,12 +48,19 @@ def _own_record(request: AcademyRequest, pk: object) -> AsyeRecord:
 def evidence_list(request: AcademyRequest, pk: str) -> HttpResponse:
     record = record_selectors.record_get_for_user(scope=request.scope, pk=pk)
     relations = record_selectors.record_relations(scope=request.scope, record=record)
-    page = paginate(request, selectors.evidence_of_record(record=record))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in EvidenceKind.values else ""  # an unknown kind shows everything
+    page = paginate(request, selectors.evidence_of_record(record=record, kind=kind))
     context = {
         "record": record,
         "is_own": record_selectors.NQSW in relations,
+        "kind": kind,
+        "kind_label": presenters.kind_label(kind) if kind else "",
+        "all_url": presenters.kind_filter_url(record),
         "counts_head": presenters.COUNTS_HEAD,
-        "counts": presenters.count_rows(selectors.evidence_counts(record=record)),
+        "counts": presenters.count_rows(
+            selectors.evidence_counts(record=record), record=record, current=kind
+        ),
         "page": page,
         "items_head": presenters.ITEMS_HEAD,
         "items": presenters.item_rows(page.object_list),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from academy.models import FrameworkElement
 from academy.roles import Role
 from academy.testing.isolation import COLLEAGUE, SIBLING, UNRELATED, IsolationCheck
+from academy.web import PAGE_SIZE
 from asye.evidence import selectors
 from asye.models import (
     AnonymisationCheck,
@@ -297,6 +298,41 @@ def test_the_evidence_list_shows_the_records_items_only(
         shown={"this record": lambda marker: EvidenceItemFactory(record=record, title=marker)},
     )
     check.list_page(reverse("asye:evidence_list", args=[record.pk]), planted)
+    # Filtered by kind (the factory's items are critical reflections): the same rows only.
+    check.list_page(reverse("asye:evidence_list", args=[record.pk]) + "?kind=critical_reflection", planted)
+
+
+def test_the_evidence_list_filters_by_kind(client: Client, assessor: Any, record: AsyeRecord) -> None:
+    observations = [
+        EvidenceItemFactory(record=record, kind=EvidenceKind.DIRECT_OBSERVATION, title=f"Observed visit {n}")
+        for n in range(PAGE_SIZE + 1)
+    ]
+    EvidenceItemFactory(record=record, kind=EvidenceKind.WRITTEN_WORK, title="Court report")
+    client.force_login(assessor)
+    listing = reverse("asye:evidence_list", args=[record.pk])
+    everything = client.get(listing).content.decode()
+    # Each kind in the counts table links to the list showing only that kind.
+    assert f'href="{listing}?kind=direct_observation"' in everything
+    assert f'href="{listing}?kind=written_work"' in everything
+    page = client.get(f"{listing}?kind=direct_observation").content.decode()
+    assert "<title>Direct observation of practice: Evidence" in page
+    assert "Showing only direct observation of practice." in page
+    assert f'href="{listing}"' in page  # show all again
+    assert "Court report" not in page
+    assert page.count("Observed visit") == PAGE_SIZE
+    # The filter is kept in the pagination links.
+    assert "kind=direct_observation&amp;page=2" in page or "page=2&amp;kind=direct_observation" in page
+    second = client.get(f"{listing}?kind=direct_observation&page=2").content.decode()
+    assert second.count("Observed visit") == 1
+    assert "Court report" not in second
+    shown = {o.title for o in observations}
+    assert all((title in page) or (title in second) for title in shown)
+    # A kind with nothing says so; an unknown kind shows everything.
+    empty = client.get(f"{listing}?kind=learning_activity").content.decode()
+    assert "No learning activity yet" in empty
+    unknown = client.get(f"{listing}?kind=nonsense").content.decode()
+    assert "All evidence" in unknown
+    assert "Showing only" not in unknown
 
 
 # --- Query counts -----------------------------------------------------------------------------------
@@ -336,6 +372,11 @@ def test_evidence_list_query_count(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("asye:evidence_list", args=[record.pk]))
     assert response.status_code == 200
+    # Filtered by kind: the same queries, the page of items only narrower.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("asye:evidence_list", args=[record.pk]) + "?kind=direct_observation")
+    assert response.status_code == 200
+    assert "Showing only direct observation of practice." in response.content.decode()
 
 
 def test_queue_query_count(

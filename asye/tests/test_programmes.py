@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from academy.models import AuditEntry, User
+from academy.models import AuditEntry, FrameworkVersion, User
 from academy.roles import Role
 from academy.scope import Scope
 from asye import selectors, services
+from asye.forms import ProgrammeVersionForm
 from asye.models import EvidenceKind, ProgrammeType, ProgrammeTypeVersion
 from asye.programme_loader import load_programme_types
-from asye.tests.factories import membership_of
+from asye.tests.factories import member, membership_of
 from conftest import Orgs
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +191,7 @@ def test_publish_through_the_page(client: Client, publisher: User, programme_typ
         "cadence_1_until_months": "6",
         "cadence_2_every_days": "28",
         **{f"minimum_{kind}": "3" for kind in EvidenceKind.values},
+        **_wording(),
     }
     bad = client.post(url, {**data, "review_final": "13"})
     assert bad.status_code == 200
@@ -201,3 +203,141 @@ def test_publish_through_the_page(client: Client, publisher: User, programme_typ
     assert version.supervision_cadence[2]["every_days"] == 28
     assert version.evidence_minimums["other"] == 3
     assert "Eleven-month final" in client.get(reverse("asye:programmes")).content.decode()
+
+
+def _wording(slug: str = "adult-asye") -> dict[str, str]:
+    """The wording fields of the publish page as it prefills them from the newest version."""
+    base = selectors.programme_version_latest(programme_type=ProgrammeType.objects.get(slug=slug))
+    assert base is not None
+    form = ProgrammeVersionForm(base=base, framework_versions=FrameworkVersion.objects.all())
+    return {name: form.fields[name].initial for name in form.wording}
+
+
+def _page_data(**overrides: str) -> dict[str, str]:
+    data = {
+        "label": "Reworded reflection",
+        "in_force_from_0": "1",
+        "in_force_from_1": "1",
+        "in_force_from_2": "2027",
+        "length_months": "12",
+        "review_foundational": "3",
+        "review_midpoint": "6",
+        "review_nine_month": "9",
+        "review_nine_month_enabled": "on",
+        "review_final": "12",
+        "cadence_0_every_days": "7",
+        "cadence_0_until_weeks": "6",
+        "cadence_1_every_days": "14",
+        "cadence_1_until_months": "6",
+        "cadence_2_every_days": "28",
+        **{f"minimum_{kind}": "2" for kind in EvidenceKind.values},
+        **_wording(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_page_offers_the_wording_of_every_form(
+    client: Client, publisher: User, programme_types: None
+) -> None:
+    client.force_login(publisher)
+    page = client.get(reverse("asye:programme_publish", args=["adult-asye"])).content.decode()
+    base = ProgrammeTypeVersion.objects.get(programme_type__slug="adult-asye")
+    for key, form in base.forms.items():
+        assert f"Form: {form['title']}" in page  # one fieldset per form
+        assert f'name="form_{key}__title"' in page
+        for prompt_key in form["prompts"]:
+            assert f'name="form_{key}__prompt__{prompt_key}"' in page
+    assert "What was the situation?</textarea>" in page  # prefilled
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "form_critical_reflection__prompt__context",
+            "  ",
+            "Enter the wording for Critical reflection: prompt",
+        ),
+        ("form_review__title", "", "Enter the wording for"),
+        ("form_pdp__prompt__learning_need", "x" * 601, "600 characters or fewer"),
+        ("form_agreement__guidance", "y" * 4001, "4,000 characters or fewer"),
+    ],
+)
+def test_invalid_wording_keeps_what_was_typed(
+    client: Client, publisher: User, programme_types: None, field: str, value: str, message: str
+) -> None:
+    client.force_login(publisher)
+    url = reverse("asye:programme_publish", args=["adult-asye"])
+    typed = "What happened, in your words?"
+    response = client.post(
+        url, _page_data(**{field: value, "form_critical_reflection__prompt__reflection": typed})
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert "govuk-error-summary" in page
+    assert message in page
+    assert typed in page  # what was typed elsewhere stays
+    assert ProgrammeTypeVersion.objects.filter(programme_type__slug="adult-asye").count() == 1
+
+
+def test_reworded_prompts_reach_new_records_only(
+    client: Client, publisher: User, psw: User, orgs: Orgs, personas: dict[str, Any], programme_types: None
+) -> None:
+    adult = ProgrammeType.objects.get(slug="adult-asye")
+    common: dict[str, Any] = {
+        "actor": psw,
+        "programme_type": adult,
+        "fte": Decimal(1),
+        "swe_number": "SW1",
+        "assessor": membership_of(personas["assessor"], orgs.home, Role.ASSESSOR),
+        "line_manager": membership_of(personas["manager"], orgs.home, Role.LINE_MANAGER),
+    }
+    old_nqsw = member(orgs.home, Role.NQSW)
+    before = services.record_create(nqsw=old_nqsw, start_date=D(2026, 9, 1), **common)
+
+    client.force_login(publisher)
+    new_wording = "Describe the piece of practice you are reflecting on"
+    response: Any = client.post(
+        reverse("asye:programme_publish", args=["adult-asye"]),
+        _page_data(
+            form_critical_reflection__prompt__context=new_wording,
+            form_critical_reflection__title="Reflective account",
+        ),
+    )
+    assert response.status_code == 302
+    version = ProgrammeTypeVersion.objects.get(label="Reworded reflection")
+    assert version.forms["critical_reflection"]["prompts"]["context"] == new_wording
+    # Only the wording moved: everything else of the form is copied.
+    old_forms = before.programme_version.forms
+    assert version.forms["agreement"] == old_forms["agreement"]
+    assert version.forms["pdp"]["periods"] == old_forms["pdp"]["periods"]
+    entry = AuditEntry.objects.get(verb="programme_version.publish")
+    assert entry.after["forms_reworded"] == ["critical_reflection"]
+
+    new_nqsw = member(orgs.home, Role.NQSW)
+    after = services.record_create(nqsw=new_nqsw, start_date=D(2027, 1, 4), **common)
+    assert after.programme_version == version
+
+    def reflection_form(nqsw: User, record: Any) -> str:
+        client.force_login(nqsw)
+        url = reverse("asye:evidence_new", args=[record.pk, EvidenceKind.CRITICAL_REFLECTION])
+        return client.get(url).content.decode()
+
+    new_page = reflection_form(new_nqsw.user, after)
+    assert new_wording in new_page
+    assert "Add reflective account" in new_page
+    assert "What was the situation?" not in new_page
+    old_page = reflection_form(old_nqsw.user, before)
+    assert "What was the situation?" in old_page  # the old record keeps its version's wording
+    assert new_wording not in old_page
+
+
+def test_a_non_publisher_cannot_publish_wording(
+    client: Client, academy_admin: User, programme_types: None
+) -> None:
+    client.force_login(academy_admin)
+    response = client.post(reverse("asye:programme_publish", args=["adult-asye"]), _page_data())
+    assert response.status_code == 403
+    assert ProgrammeTypeVersion.objects.filter(programme_type__slug="adult-asye").count() == 1

@@ -116,7 +116,8 @@ def test_evidence_counts_against_the_versions_minimums(record: AsyeRecord) -> No
     written = item(evidence, "Assessed written work")
     assert written["status_text"] == "Changes needed"
     assert "1 returned item needs your changes." in written["hint"]
-    assert written["url"] == reverse("asye:evidence_list", args=[record.pk])
+    # Changes needed: to the list, showing only that kind.
+    assert written["url"] == reverse("asye:evidence_list", args=[record.pk]) + "?kind=written_work"
     assert item(evidence, "Critical reflection")["status_text"] == "Minimum met"
     people = item(evidence, "Feedback from people who use services")
     assert people["status_text"] == "Not started"
@@ -141,7 +142,9 @@ def test_the_assessor_sees_what_waits_for_them_without_the_nqsws_links(record: A
     evidence = sections(record, datetime.date(2026, 10, 1), frozenset({ASSESSOR}))["Evidence by kind"]
     observation = item(evidence, "Direct observation of practice")
     assert "1 waiting for your review." in observation["hint"]
-    assert all(i["url"] == reverse("asye:evidence_list", args=[record.pk]) for i in evidence.items)
+    listing = reverse("asye:evidence_list", args=[record.pk])
+    assert observation["url"] == f"{listing}?kind=direct_observation"  # only the observations
+    assert all(i["url"].startswith(f"{listing}?kind=") for i in evidence.items)
 
 
 @pytest.mark.parametrize(

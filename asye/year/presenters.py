@@ -33,6 +33,7 @@ from academy.presenters import format_date
 from asye.agreement import rules
 from asye.agreement.models import Agreement, SignatureCapacity
 from asye.agreement.selectors import capacities_held
+from asye.evidence.presenters import kind_filter_url
 from asye.evidence.selectors import KindCounts
 from asye.models import AsyeRecord, ReviewKey
 from asye.presenters import month_words, next_review_cell, person, status_tag
@@ -227,7 +228,7 @@ def evidence_section(data: YearData, relations: frozenset[str]) -> Section:
         if own and not counts.returned and counts.accepted + counts.waiting < max(counts.minimum, 1):
             url = reverse("asye:evidence_new", args=[record.pk, counts.kind])
         else:
-            url = listing
+            url = kind_filter_url(record, counts.kind)  # the list, showing only this kind
         items.append(
             _item(counts.label, kind_state(counts), url=url, hint=kind_hint(counts, fraction, relations))
         )
