@@ -273,6 +273,20 @@ class ProgrammeVersionForm(forms.Form):
             )
             self.wording[name] = (key, "prompt", prompt_key)
             names.append(name)
+        # The feedback giver's forms ask questions (a list, each with its key) instead of prompts.
+        for question in form.get("questions") or []:
+            question_key = str(question.get("key", ""))
+            name = f"form_{key}__question__{question_key}"
+            readable = question_key.replace("_", " ")
+            self.fields[name] = self._wording_field(
+                f"{title}: question “{readable}”",
+                str(question.get("label") or ""),
+                WORDING_PROMPT_MAX,
+                2,
+                label=f"Question “{readable}”",
+            )
+            self.wording[name] = (key, "question", question_key)
+            names.append(name)
         return Fieldset(*names, legend=f"Form: {title}", legend_size=Size.MEDIUM)
 
     @staticmethod
@@ -301,6 +315,10 @@ class ProgrammeVersionForm(forms.Form):
             value = self.cleaned_data[name]
             if part == "prompt":
                 edited[key]["prompts"][prompt_key] = value
+            elif part == "question":
+                for question in edited[key]["questions"]:
+                    if str(question.get("key", "")) == prompt_key:
+                        question["label"] = value
             else:
                 edited[key][part] = value
         return edited

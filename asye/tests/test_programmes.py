@@ -246,8 +246,11 @@ def test_the_page_offers_the_wording_of_every_form(
     for key, form in base.forms.items():
         assert f"Form: {form['title']}" in page  # one fieldset per form
         assert f'name="form_{key}__title"' in page
-        for prompt_key in form["prompts"]:
+        for prompt_key in form.get("prompts", {}):
             assert f'name="form_{key}__prompt__{prompt_key}"' in page
+        for question in form.get("questions", []):  # the feedback giver's forms
+            assert f'name="form_{key}__question__{question["key"]}"' in page
+    assert any("questions" in form for form in base.forms.values())
     assert "What was the situation?</textarea>" in page  # prefilled
 
 
@@ -341,3 +344,18 @@ def test_a_non_publisher_cannot_publish_wording(
     response = client.post(reverse("asye:programme_publish", args=["adult-asye"]), _page_data())
     assert response.status_code == 403
     assert ProgrammeTypeVersion.objects.filter(programme_type__slug="adult-asye").count() == 1
+
+
+def test_a_feedback_question_can_be_reworded(client: Client, publisher: User, programme_types: None) -> None:
+    base = selectors.programme_version_latest(programme_type=ProgrammeType.objects.get(slug="adult-asye"))
+    assert base is not None
+    question = base.forms["feedback_giver_child"]["questions"][0]
+    client.force_login(publisher)
+    response: Any = client.post(
+        reverse("asye:programme_publish", args=["adult-asye"]),
+        _page_data(**{f"form_feedback_giver_child__question__{question['key']}": "What did {name} do well?"}),
+    )
+    assert response.status_code == 302
+    version = ProgrammeTypeVersion.objects.get(label="Reworded reflection")
+    reworded = version.forms["feedback_giver_child"]["questions"][0]
+    assert reworded == {**question, "label": "What did {name} do well?"}  # only the wording moved
