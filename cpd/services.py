@@ -11,7 +11,7 @@ no organisation's log; the Django admin's audit view (superusers) still has them
 
 import datetime
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -109,6 +109,41 @@ def _state(record: CpdRecord) -> dict[str, object]:
     return {"status": record.status, "occurred_on": record.occurred_on.isoformat()}
 
 
+def _record_write_finish(
+    *,
+    actor: User,
+    record: CpdRecord,
+    verb: str,
+    before: dict[str, Any] | None,
+    topics: list[FrameworkElement] | None,
+    peer: tuple[str, str, str, datetime.date | None],
+) -> CpdRecord:
+    """What creating and changing a record share: save, set its topics, audit (without its
+    words: CPD belongs to the person), and add the peer reflection when one was written."""
+    _save(record)
+    record.topics.set(topics or [])
+    audit_log(
+        actor=actor,
+        verb=verb,
+        obj=record,
+        organisation=None,
+        before=before,
+        after=_state(record),
+        object_repr=OBJECT_REPR,
+    )
+    learning, peer_name, peer_role, discussed_on = peer
+    if learning.strip():
+        _reflection_save(
+            actor=actor,
+            record=record,
+            learning=learning,
+            peer_name=peer_name,
+            peer_role=peer_role,
+            discussed_on=discussed_on,
+        )
+    return record
+
+
 @transaction.atomic
 def cpd_record_create(
     *,
@@ -154,26 +189,14 @@ def cpd_record_create(
         _check_complete(record)
         record.status = RecordStatus.COMPLETE
         record.completed_at = timezone.now()
-    _save(record)
-    record.topics.set(topics or [])
-    audit_log(
+    return _record_write_finish(
         actor=actor,
+        record=record,
         verb=RECORD_CREATE,
-        obj=record,
-        organisation=None,
-        after=_state(record),
-        object_repr=OBJECT_REPR,
+        before=None,
+        topics=topics,
+        peer=(peer_learning, peer_name, peer_role, peer_discussed_on),
     )
-    if peer_learning.strip():
-        _reflection_save(
-            actor=actor,
-            record=record,
-            learning=peer_learning,
-            peer_name=peer_name,
-            peer_role=peer_role,
-            discussed_on=peer_discussed_on,
-        )
-    return record
 
 
 @transaction.atomic
@@ -224,27 +247,14 @@ def cpd_record_update(
         record.completed_at = timezone.now()
     if record.is_complete:
         _check_complete(record)
-    _save(record)
-    record.topics.set(topics or [])
-    audit_log(
+    return _record_write_finish(
         actor=actor,
+        record=record,
         verb=RECORD_UPDATE,
-        obj=record,
-        organisation=None,
         before=before,
-        after=_state(record),
-        object_repr=OBJECT_REPR,
+        topics=topics,
+        peer=(peer_learning, peer_name, peer_role, peer_discussed_on),
     )
-    if peer_learning.strip():
-        _reflection_save(
-            actor=actor,
-            record=record,
-            learning=peer_learning,
-            peer_name=peer_name,
-            peer_role=peer_role,
-            discussed_on=peer_discussed_on,
-        )
-    return record
 
 
 @transaction.atomic
