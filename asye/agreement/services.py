@@ -78,6 +78,18 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
     return {k: before.get(k, "") for k in keys}, {k: after.get(k, "") for k in keys}
 
 
+def _version_create(
+    *, actor: User, record: AsyeRecord, number: int, answers: dict[str, Any], form: dict[str, Any]
+) -> Agreement:
+    """A new version of the record's agreement, validated and saved (the caller audits it)."""
+    agreement = Agreement(
+        record=record, number=number, answers=answers, form=form, created_by=actor, updated_by=actor
+    )
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
 @transaction.atomic
 def agreement_start(*, actor: User, record: AsyeRecord, answers: dict[str, Any] | None = None) -> Agreement:
     """Version 1 of the record's agreement: the standard parts pre-filled, then `answers` over them."""
@@ -88,16 +100,9 @@ def agreement_start(*, actor: User, record: AsyeRecord, answers: dict[str, Any] 
         raise ValidationError("The agreement was started meanwhile. Open it again to see the latest version.")
     definition = rules.agreement_form(record.programme_version.forms)
     merged = {**selectors.agreement_initial_answers(record=record), **(answers or {})}
-    agreement = Agreement(
-        record=record,
-        number=1,
-        answers=rules.clean_answers(definition, merged),
-        form=definition,
-        created_by=actor,
-        updated_by=actor,
+    agreement = _version_create(
+        actor=actor, record=record, number=1, answers=rules.clean_answers(definition, merged), form=definition
     )
-    agreement.full_clean()
-    agreement.save()
     audit_log(
         actor=actor,
         verb="asye_agreement.start",
@@ -129,16 +134,9 @@ def agreement_update(
         )
     before, after = _changed(latest.answers, cleaned)
     if latest.signatures.exists():
-        new = Agreement(
-            record=record,
-            number=latest.number + 1,
-            answers=cleaned,
-            form=latest.form,
-            created_by=actor,
-            updated_by=actor,
+        new = _version_create(
+            actor=actor, record=record, number=latest.number + 1, answers=cleaned, form=latest.form
         )
-        new.full_clean()
-        new.save()
         audit_log(
             actor=actor,
             verb="asye_agreement.new_version",

@@ -3,6 +3,10 @@ anonymisation check before submitting, the item page with the assessor's actions
 thread, the observer's part, the assessor's queue and the framework map. Data comes only
 through selectors; who may do what is decided there and in services."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -250,40 +254,62 @@ def evidence_comment(request: AcademyRequest, pk: str) -> HttpResponse:
     return render(request, "asye/evidence/item.html", context, status=200)
 
 
-@require_POST
-def evidence_return(request: AcademyRequest, pk: str) -> HttpResponse:
+def _assessor_decision(
+    request: AcademyRequest,
+    pk: str,
+    *,
+    form_class: type[forms.Form],
+    form_name: str,
+    refused: str,
+    decide: Callable[[Any, Any], object],
+    done: str,
+) -> HttpResponse:
+    """Return or accept: only the NQSW's assessor decides; an invalid form comes back on the
+    item's page with what was typed."""
     item = selectors.evidence_get_for_user(scope=request.scope, pk=pk)
     if record_selectors.ASSESSOR not in selectors.evidence_relations(scope=request.scope, item=item):
-        raise PermissionDenied("Only the NQSW's assessor can return their evidence.")
-    form = ReturnForm(request.POST)
+        raise PermissionDenied(refused)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.evidence_return(actor=request.user, item=item, reason=form.cleaned_data["reason"])
+            decide(item, form.cleaned_data)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, f"“{item.title}” was returned to {item.record.nqsw.user.display_name}.")
+            messages.success(request, done.format(title=item.title, nqsw=item.record.nqsw.user.display_name))
             return redirect("asye:evidence_queue")
-    context = {**_item_context(request, item), "return_form": form}
+    context = {**_item_context(request, item), form_name: form}
     return render(request, "asye/evidence/item.html", context)
+
+
+@require_POST
+def evidence_return(request: AcademyRequest, pk: str) -> HttpResponse:
+    return _assessor_decision(
+        request,
+        pk,
+        form_class=ReturnForm,
+        form_name="return_form",
+        refused="Only the NQSW's assessor can return their evidence.",
+        decide=lambda item, data: services.evidence_return(
+            actor=request.user, item=item, reason=data["reason"]
+        ),
+        done="“{title}” was returned to {nqsw}.",
+    )
 
 
 @require_POST
 def evidence_accept(request: AcademyRequest, pk: str) -> HttpResponse:
-    item = selectors.evidence_get_for_user(scope=request.scope, pk=pk)
-    if record_selectors.ASSESSOR not in selectors.evidence_relations(scope=request.scope, item=item):
-        raise PermissionDenied("Only the NQSW's assessor can accept their evidence.")
-    form = AcceptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evidence_accept(actor=request.user, item=item, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, f"“{item.title}” was accepted.")
-            return redirect("asye:evidence_queue")
-    context = {**_item_context(request, item), "accept_form": form}
-    return render(request, "asye/evidence/item.html", context)
+    return _assessor_decision(
+        request,
+        pk,
+        form_class=AcceptForm,
+        form_name="accept_form",
+        refused="Only the NQSW's assessor can accept their evidence.",
+        decide=lambda item, data: services.evidence_accept(
+            actor=request.user, item=item, comment=data["comment"]
+        ),
+        done="“{title}” was accepted.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
