@@ -19,10 +19,12 @@ class AcademyConfig(AppConfig):
         from .outbox import checks as outbox_checks  # noqa: F401  (registers its system check)
         from .outbox.account_emails import register_account_kind
         from .outbox.emails import register_core_kinds
+        from .reminders.emails import register_reminder_kinds
 
         account_audit.connect()
         register_core_panels()
         register_core_kinds()
         register_account_kind()
+        register_reminder_kinds()
         # Session bookkeeping, not business logic: the idle clock starts at sign-in.
         user_logged_in.connect(start_clock, dispatch_uid="academy.idle_timeout.start_clock")
