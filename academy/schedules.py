@@ -86,6 +86,10 @@ register_periodic(name="files-pending-sweep", task="academy.tasks.files_pending_
 # The reminder engine (academy/reminders/): producers once a day at a London time, delivery and
 # digests every minute.
 register_periodic(
-    name="reminders-produce", task="academy.reminders.tasks.reminders_produce", at=settings.REMINDERS_PRODUCE_AT
+    name="reminders-produce",
+    task="academy.reminders.tasks.reminders_produce",
+    at=settings.REMINDERS_PRODUCE_AT,
 )
-register_periodic(name="reminders-deliver", task="academy.reminders.tasks.reminders_deliver", every_seconds=60)
+register_periodic(
+    name="reminders-deliver", task="academy.reminders.tasks.reminders_deliver", every_seconds=60
+)

@@ -120,7 +120,9 @@ def outbox_enqueue_many(*, kind: str, messages: list[dict[str, Any]]) -> int:
         keys = [fields["dedupe_key"] for fields in messages]
         transaction.on_commit(
             lambda: outbox_deliver(
-                message_ids=list(OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("pk", flat=True))
+                message_ids=list(
+                    OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("pk", flat=True)
+                )
             )
         )
     return len(messages)

@@ -18,7 +18,9 @@ DIGEST_TIMES = [datetime.time(hour, minute) for hour in range(24) for minute in 
 class ReminderFilterForm(forms.Form):
     """The operator list's filters (GET). An invalid date keeps what was typed and says why."""
 
-    state = forms.ChoiceField(label="State", required=False, choices=[("", "Any state"), *Reminder.State.choices])
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "Any state"), *Reminder.State.choices]
+    )
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind")])
     due_from = forms.DateField(
         label="Due from",
@@ -39,14 +41,14 @@ class ReminderFilterForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[ReminderKind], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Any kind"), *((k.name, k.label) for k in kinds)]
+        self.fields["kind"].choices = [("", "Any kind"), *((k.name, k.label) for k in kinds)]  # type: ignore[attr-defined]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": "", "role": "search"}
         self.helper.add_input(Submit("filter", "Filter", css_class="govuk-button--secondary"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         due_from, due_to = data.get("due_from"), data.get("due_to")
         if due_from and due_to and due_from > due_to:
             self.add_error("due_to", "The 'due to' date must be the same as or after the 'due from' date")
@@ -58,11 +60,17 @@ class ReminderPreferencesForm(forms.Form):
         label="Which reminders do you want by email?",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Every reminder appears in your notifications in the portal. Untick a kind to get it in the portal only.",
+        help_text=(
+            "Every reminder appears in your notifications in the portal. "
+            "Untick a kind to get it in the portal only."
+        ),
     )
     digest = forms.TypedChoiceField(
         label="How should reminder emails come?",
-        choices=[("no", "One email for each reminder"), ("yes", "One email a day listing them (a daily digest)")],
+        choices=[
+            ("no", "One email for each reminder"),
+            ("yes", "One email a day listing them (a daily digest)"),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how reminder emails should come"},
@@ -78,13 +86,13 @@ class ReminderPreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[ReminderKind], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["by_email"].choices = [(k.name, k.label) for k in kinds]
+        self.fields["by_email"].choices = [(k.name, k.label) for k in kinds]  # type: ignore[attr-defined]
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Save preferences"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("digest") and not data.get("digest_time"):
             self.add_error("digest_time", "Choose the time of the daily digest")
         return data

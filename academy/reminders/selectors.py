@@ -61,9 +61,7 @@ def reminders_visible_to(
     if not scope.user.is_superuser and scope.organisation is not None:
         in_scope = organisation_scope_ids(organisation=scope.organisation)
         reminders = reminders.filter(
-            Exists(
-                Membership.objects.filter(user_id=OuterRef("recipient_id"), organisation_id__in=in_scope)
-            )
+            Exists(Membership.objects.filter(user_id=OuterRef("recipient_id"), organisation_id__in=in_scope))
         )
     if state in State.values:
         reminders = reminders.filter(state=state)

@@ -18,7 +18,6 @@
 import hashlib
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -108,7 +107,9 @@ class Produced:
         }
 
 
-def reminders_produce(*, now: datetime | None = None, producers: list[ReminderProducer] | None = None) -> Produced:
+def reminders_produce(
+    *, now: datetime | None = None, producers: list[ReminderProducer] | None = None
+) -> Produced:
     """Run every producer (or those given) and make the stored reminders match. Idempotent: a
     second run with nothing changed changes nothing."""
     now = now or timezone.now()
@@ -145,22 +146,22 @@ def _produce_one(producer: ReminderProducer, *, now: datetime, produced: Produce
         )
         gone = [(pk, recipient) for pk, key, recipient in open_rows if key not in wanted]
         still_active = active_user_ids(recipient for _, recipient in gone) if gone else set()
-        for reason, pks in (
+        for reason, gone_pks in (
             (CHANGED, [pk for pk, recipient in gone if str(recipient) in still_active]),
             (QUIET, [pk for pk, recipient in gone if str(recipient) not in still_active]),
         ):
-            for chunk in _chunks(pks):
-                produced.cancelled += Reminder.objects.filter(pk__in=chunk, state__in=OPEN).update(
+            for gone_chunk in _chunks(gone_pks):
+                produced.cancelled += Reminder.objects.filter(pk__in=gone_chunk, state__in=OPEN).update(
                     state=State.CANCELLED, cancelled_at=now, cancel_reason=reason, updated_at=now
                 )
         # Rows already stored for the wanted keys, in any state.
         keys = list(wanted)
         known: dict[str, str] = {}
-        for chunk in _chunks(keys):
-            known.update(Reminder.objects.filter(key__in=chunk).values_list("key", "state"))
+        for key_chunk in _chunks(keys):
+            known.update(Reminder.objects.filter(key__in=key_chunk).values_list("key", "state"))
         reopen = [key for key, state in known.items() if state == State.CANCELLED]
-        for chunk in _chunks(reopen):
-            produced.reopened += Reminder.objects.filter(key__in=chunk, state=State.CANCELLED).update(
+        for reopen_chunk in _chunks(reopen):
+            produced.reopened += Reminder.objects.filter(key__in=reopen_chunk, state=State.CANCELLED).update(
                 state=Case(When(due_at__lte=now, then=Value(State.DUE)), default=Value(State.PENDING)),
                 cancelled_at=None,
                 cancel_reason="",
@@ -170,8 +171,8 @@ def _produce_one(producer: ReminderProducer, *, now: datetime, produced: Produce
             )
         produced.unchanged += len(known) - len(reopen)
         missing = [_new_row(producer, key, wanted[key], now=now) for key in keys if key not in known]
-        for chunk in _chunks(missing):
-            created = Reminder.objects.bulk_create(chunk, ignore_conflicts=True)
+        for row_chunk in _chunks(missing):
+            created = Reminder.objects.bulk_create(row_chunk, ignore_conflicts=True)
             produced.created += len(created)
 
 
@@ -252,7 +253,9 @@ def _due(now: datetime) -> Any:
     )
 
 
-def _deliver_batch(*, batch_size: int, now: datetime, delivered: Delivered, ids: list[Any] | None = None) -> int:
+def _deliver_batch(
+    *, batch_size: int, now: datetime, delivered: Delivered, ids: list[Any] | None = None
+) -> int:
     """Take up to `batch_size` due rows nobody else holds and deliver them, all in one
     transaction. Returns how many rows it took."""
     with transaction.atomic():
@@ -401,7 +404,7 @@ def digest_next_at(*, time_of_day_: time_of_day, after: datetime) -> datetime:
         if candidate > after:
             # In UTC: Python never finds an ambiguous London time equal to any other zone's.
             return candidate.astimezone(ZoneInfo("UTC"))
-    raise AssertionError("unreachable: a time of day comes round within two days")
+    raise ValueError("unreachable: a time of day comes round within two days")
 
 
 @dataclass
@@ -435,16 +438,18 @@ def reminders_digest_send(*, now: datetime | None = None, batch_size: int = 200)
 
 
 def _digest_one(digest: ReminderDigest, *, now: datetime, digested: Digested) -> None:
-    assert digest.next_at is not None
     waiting = list(
         Reminder.objects.filter(
-            recipient_id=digest.user_id, state=State.SENT, email=Reminder.Email.DIGEST, digested_at__isnull=True
+            recipient_id=digest.user_id,
+            state=State.SENT,
+            email=Reminder.Email.DIGEST,
+            digested_at__isnull=True,
         )
         .order_by("due_at")
         .values_list("pk", flat=True)
     )
     if waiting and digest.user.is_active and active_user_ids([digest.user_id]):
-        local_day = timezone.localtime(digest.next_at).date()
+        local_day = timezone.localtime(digest.next_at or now).date()
         outbox_enqueue(
             kind=DIGEST_EMAIL,
             to_email=digest.user.email,
@@ -468,19 +473,26 @@ def _digest_one(digest: ReminderDigest, *, now: datetime, digested: Digested) ->
 
 @transaction.atomic
 def reminder_preferences_set(
-    *, user: User, email_kinds: Iterable[str], all_kinds: Iterable[str], digest: bool, digest_time: time_of_day
+    *,
+    user: User,
+    email_kinds: Iterable[str],
+    all_kinds: Iterable[str],
+    digest: bool,
+    digest_time: time_of_day,
 ) -> None:
     """Save one person's choices: the kinds they want by email (the rest portal only), and
     whether those emails come as one daily digest at `digest_time` (London)."""
     chosen = set(email_kinds)
     kinds = sorted(set(all_kinds))
-    before = {
+    before: dict[str, Any] = {
         "portal_only": sorted(
             ReminderPreference.objects.filter(user=user, by_email=False).values_list("kind", flat=True)
         )
     }
     for kind in kinds:
-        ReminderPreference.objects.update_or_create(user=user, kind=kind, defaults={"by_email": kind in chosen})
+        ReminderPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"by_email": kind in chosen}
+        )
     setting, _ = ReminderDigest.objects.select_for_update().get_or_create(user=user)
     before["digest"] = f"{setting.time_of_day:%H:%M}" if setting.enabled else "off"
     changed = setting.enabled != digest or setting.time_of_day != digest_time

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from academy.models import User
-from academy.registry.reminders import DueReminder, ReminderKind, reminder_producers, ReminderProducer
+from academy.registry.reminders import DueReminder, ReminderKind, ReminderProducer, reminder_producers
 
 SUPERVISION = ReminderKind("test.supervision_due", "Supervision is due (test)")
 REVIEW = ReminderKind("test.review_due", "A review is due (test)")
@@ -46,8 +46,9 @@ class TestProducer:
             )
 
 
-@pytest.fixture
-def test_producer() -> Iterator[TestProducer]:
+@pytest.fixture(name="test_producer")
+def test_producer_fixture() -> Iterator[TestProducer]:
+    """Import it into a test module (`from ... import test_producer_fixture`) to use it."""
     produce = TestProducer()
     with reminder_producers.registered(
         "test.supervision", ReminderProducer("test.supervision", produce, (SUPERVISION, REVIEW), "Test")

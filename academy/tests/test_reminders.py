@@ -14,8 +14,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from academy.outbox.services import outbox_sweep
 from academy.models import AuditEntry, Membership, Notification, OutboxMessage, Reminder, ReminderDigest
+from academy.outbox.services import outbox_sweep
 from academy.registry.reminders import DueReminder, ReminderKind, ReminderProducer, reminder_producers
 from academy.reminders import services
 from academy.reminders.services import (
@@ -28,7 +28,13 @@ from academy.reminders.services import (
 )
 from academy.roles import Role
 from academy.tests.factories import MembershipFactory, UserFactory
-from academy.tests.reminders_support import REVIEW, SUPERVISION, Fact, TestProducer, test_producer  # noqa: F401
+from academy.tests.reminders_support import (
+    REVIEW,
+    SUPERVISION,
+    Fact,
+    TestProducer,
+    test_producer_fixture,  # noqa: F401  (the `test_producer` fixture)
+)
 from conftest import Orgs
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +72,10 @@ def emails_to(address: str) -> list[Any]:
 def test_producing_twice_creates_once(orgs: Orgs, test_producer: TestProducer) -> None:
     user = person(orgs)
     now = timezone.now()
-    test_producer.facts = [Fact(user, "month-1", now - timedelta(hours=1)), Fact(user, "month-2", now + timedelta(days=3))]
+    test_producer.facts = [
+        Fact(user, "month-1", now - timedelta(hours=1)),
+        Fact(user, "month-2", now + timedelta(days=3)),
+    ]
     first = reminders_produce()
     assert first.created == 2
     second = reminders_produce()
@@ -97,7 +106,9 @@ def test_a_fact_that_changes_cancels_the_reminder_and_reopens_it_when_it_returns
     assert Reminder.objects.get().state == State.PENDING
 
 
-def test_a_sent_reminder_is_not_cancelled_when_its_fact_changes(orgs: Orgs, test_producer: TestProducer) -> None:
+def test_a_sent_reminder_is_not_cancelled_when_its_fact_changes(
+    orgs: Orgs, test_producer: TestProducer
+) -> None:
     user = person(orgs)
     test_producer.facts = [Fact(user, "month-1", timezone.now())]
     reminders_produce()
@@ -158,7 +169,9 @@ def test_a_long_key_is_shortened_and_still_unique() -> None:
 # --- Delivering ----------------------------------------------------------------------------------
 
 
-def test_delivery_twice_sends_once_into_the_portal_and_by_email(orgs: Orgs, test_producer: TestProducer) -> None:
+def test_delivery_twice_sends_once_into_the_portal_and_by_email(
+    orgs: Orgs, test_producer: TestProducer
+) -> None:
     user = person(orgs)
     test_producer.facts = [Fact(user, "month-1", timezone.now() - timedelta(minutes=1))]
     reminders_produce()
@@ -197,7 +210,9 @@ def test_the_email_has_text_html_the_link_to_resolve_it_and_to_the_preferences(
     assert 'href="https://academy.example.test/reminders/preferences/"' in html
 
 
-def test_a_reminder_not_due_yet_waits_and_a_missed_run_catches_up(orgs: Orgs, test_producer: TestProducer) -> None:
+def test_a_reminder_not_due_yet_waits_and_a_missed_run_catches_up(
+    orgs: Orgs, test_producer: TestProducer
+) -> None:
     user = person(orgs)
     due = timezone.now() + timedelta(days=2)
     test_producer.facts = [Fact(user, "month-1", due)]
@@ -221,7 +236,10 @@ def test_portal_only_kinds_are_not_emailed(orgs: Orgs, test_producer: TestProduc
         digest_time=datetime.time(8, 0),
     )
     now = timezone.now()
-    test_producer.facts = [Fact(user, "s", now), Fact(user, "r", now, kind=REVIEW.name, title="Your review is due")]
+    test_producer.facts = [
+        Fact(user, "s", now),
+        Fact(user, "r", now, kind=REVIEW.name, title="Your review is due"),
+    ]
     reminders_produce()
     mail.outbox.clear()
     delivered = deliver()
@@ -232,7 +250,11 @@ def test_portal_only_kinds_are_not_emailed(orgs: Orgs, test_producer: TestProduc
 
 
 def test_a_failing_delivery_is_retried_then_failed_then_retried_by_an_operator(
-    orgs: Orgs, test_producer: TestProducer, monkeypatch: pytest.MonkeyPatch, settings: Any, academy_admin: Any
+    orgs: Orgs,
+    test_producer: TestProducer,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    academy_admin: Any,
 ) -> None:
     user = person(orgs)
     other = person(orgs, "other@example.test")
@@ -334,7 +356,10 @@ def test_the_digest_goes_out_once_at_the_chosen_london_time_across_a_clock_chang
             digest_time=datetime.time(8, 0),
         )
         assert ReminderDigest.objects.get(user=user).next_at == at_london(2027, 3, 27, 8)
-        test_producer.facts = [Fact(user, "s", timezone.now()), Fact(user, "r", timezone.now(), kind=REVIEW.name)]
+        test_producer.facts = [
+            Fact(user, "s", timezone.now()),
+            Fact(user, "r", timezone.now(), kind=REVIEW.name),
+        ]
         reminders_produce()
         mail.outbox.clear()
         delivered = deliver()
@@ -373,14 +398,20 @@ def test_the_digest_goes_out_once_at_the_chosen_london_time_across_a_clock_chang
     assert ReminderDigest.objects.get(user=user).next_at == at_london(2027, 3, 30, 8)
 
 
-def test_turning_the_digest_off_leaves_waiting_reminders_in_the_portal(orgs: Orgs, test_producer: TestProducer) -> None:
+def test_turning_the_digest_off_leaves_waiting_reminders_in_the_portal(
+    orgs: Orgs, test_producer: TestProducer
+) -> None:
     user = person(orgs)
     kinds = [SUPERVISION.name, REVIEW.name]
-    reminder_preferences_set(user=user, email_kinds=kinds, all_kinds=kinds, digest=True, digest_time=datetime.time(7, 0))
+    reminder_preferences_set(
+        user=user, email_kinds=kinds, all_kinds=kinds, digest=True, digest_time=datetime.time(7, 0)
+    )
     test_producer.facts = [Fact(user, "s", timezone.now())]
     reminders_produce()
     deliver()
-    reminder_preferences_set(user=user, email_kinds=kinds, all_kinds=kinds, digest=False, digest_time=datetime.time(7, 0))
+    reminder_preferences_set(
+        user=user, email_kinds=kinds, all_kinds=kinds, digest=False, digest_time=datetime.time(7, 0)
+    )
     assert Reminder.objects.get().email == Reminder.Email.NONE
     assert ReminderDigest.objects.get(user=user).next_at is None
 
@@ -389,7 +420,8 @@ def test_a_digest_producer_kind_unknown_to_the_page_is_still_labelled() -> None:
     from academy.reminders.presenters import kind_label
 
     with reminder_producers.registered(
-        "test.labels", ReminderProducer("test.labels", lambda *, now: [], (ReminderKind("test.k", "Test kind"),))
+        "test.labels",
+        ReminderProducer("test.labels", lambda *, now: [], (ReminderKind("test.k", "Test kind"),)),
     ):
         assert kind_label("test.k") == "Test kind"
     assert kind_label("gone.kind") == "gone.kind"

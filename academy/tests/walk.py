@@ -192,7 +192,9 @@ PORTAL_RULES: dict[str, Rule] = {
     # admin's scope are 404 (academy/tests/test_reminder_pages.py).
     "academy:reminders": Rule(named("academy:reminders"), expect=holding(Role.ACADEMY_ADMIN, 200)),
     "academy:reminder_retry": Rule(
-        of("academy:reminder_retry", "failed_reminder"), method="POST", expect=holding(Role.ACADEMY_ADMIN, 302)
+        of("academy:reminder_retry", "failed_reminder"),
+        method="POST",
+        expect=holding(Role.ACADEMY_ADMIN, 302),
     ),
     "academy:reminder_preferences": Rule(named("academy:reminder_preferences")),
     "academy:organisations": Rule(named("academy:organisations"), expect=holding(Role.ACADEMY_ADMIN, 200)),
