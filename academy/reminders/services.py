@@ -176,14 +176,8 @@ def _produce_one(producer: ReminderProducer, *, now: datetime, produced: Produce
             produced.created += len(created)
 
 
-_content_types: dict[type, ContentType] = {}
-
-
 def _content_type(obj: models.Model) -> ContentType:
-    model = type(obj)
-    if model not in _content_types:
-        _content_types[model] = ContentType.objects.get_for_model(obj)
-    return _content_types[model]
+    return ContentType.objects.get_for_model(obj)  # cached by Django after the first call
 
 
 def _new_row(producer: ReminderProducer, key: str, item: DueReminder, *, now: datetime) -> Reminder:
