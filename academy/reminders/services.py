@@ -18,6 +18,7 @@
 import hashlib
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,7 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from academy.audit import audit_log
@@ -325,34 +326,33 @@ def _deliver_rows(rows: list[Reminder], *, now: datetime, delivered: Delivered) 
             "user_id", flat=True
         )
     }
-    notifications = Notification.objects.bulk_create(
-        Notification(
-            recipient_id=row.recipient_id,
-            organisation_id=row.organisation_id,
-            title=row.title,
-            body=row.body,
-            url=row.url,
-            send_email=False,
-            created_at=now,
-        )
-        for row in rows
+    # A reminder's notification takes the reminder's own id: a reminder is delivered once, so
+    # the id is free, and the rows can then be marked in a few set-based UPDATEs.
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                id=row.pk,
+                recipient_id=row.recipient_id,
+                organisation_id=row.organisation_id,
+                title=row.title,
+                body=row.body,
+                url=row.url,
+                send_email=False,
+                created_at=now,
+            )
+            for row in rows
+        ],
+        batch_size=1000,
     )
-    singles: list[Reminder] = []
-    for row, notification in zip(rows, notifications, strict=True):
-        row.notification_id = notification.pk
-        row.state = State.SENT
-        row.sent_at = now
-        row.last_error = ""
-        row.retry_at = None
+    by_mode: dict[str, list[Reminder]] = defaultdict(list)
+    for row in rows:
         if (row.recipient_id, row.kind) in portal_only:
-            row.email = Reminder.Email.NONE
-            delivered.portal_only += 1
+            by_mode[Reminder.Email.NONE].append(row)
         elif str(row.recipient_id) in digest_users:
-            row.email = Reminder.Email.DIGEST
-            delivered.digest += 1
+            by_mode[Reminder.Email.DIGEST].append(row)
         else:
-            row.email = Reminder.Email.SINGLE
-            singles.append(row)
+            by_mode[Reminder.Email.SINGLE].append(row)
+    singles = by_mode[Reminder.Email.SINGLE]
     if singles:
         content_type = ContentType.objects.get_for_model(Reminder)
         outbox_enqueue_many(
@@ -369,10 +369,19 @@ def _deliver_rows(rows: list[Reminder], *, now: datetime, delivered: Delivered) 
                 for row in singles
             ],
         )
-        delivered.emailed += len(singles)
-    Reminder.objects.bulk_update(
-        rows, ["notification_id", "state", "sent_at", "last_error", "retry_at", "email"], batch_size=1000
-    )
+    for mode, group in by_mode.items():
+        Reminder.objects.filter(pk__in=[row.pk for row in group]).update(
+            state=State.SENT,
+            sent_at=now,
+            email=mode,
+            notification_id=F("id"),
+            last_error="",
+            retry_at=None,
+            updated_at=now,
+        )
+    delivered.emailed += len(singles)
+    delivered.digest += len(by_mode[Reminder.Email.DIGEST])
+    delivered.portal_only += len(by_mode[Reminder.Email.NONE])
     delivered.sent += len(rows)
     keys = [unread_count_cache_key(pk) for pk in {row.recipient_id for row in rows}]
     transaction.on_commit(lambda: cache.delete_many(keys))

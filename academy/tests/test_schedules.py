@@ -48,13 +48,25 @@ def _next_run(task_name: str, *, last_run_at: datetime.datetime) -> datetime.dat
     ("last_run", "expected_utc"),
     [
         # Winter (GMT): 06:30 in London is 06:30 UTC.
-        (datetime.datetime(2027, 1, 14, 6, 30, tzinfo=datetime.UTC), datetime.datetime(2027, 1, 15, 6, 30)),
+        (
+            datetime.datetime(2027, 1, 14, 6, 30, tzinfo=datetime.UTC),
+            datetime.datetime(2027, 1, 15, 6, 30, tzinfo=datetime.UTC),
+        ),
         # Summer (BST), 1 September: 06:30 in London is 05:30 UTC.
-        (datetime.datetime(2027, 8, 31, 5, 30, tzinfo=datetime.UTC), datetime.datetime(2027, 9, 1, 5, 30)),
+        (
+            datetime.datetime(2027, 8, 31, 5, 30, tzinfo=datetime.UTC),
+            datetime.datetime(2027, 9, 1, 5, 30, tzinfo=datetime.UTC),
+        ),
         # Across the spring change (Sunday 28 March 2027): the day after a GMT run, BST.
-        (datetime.datetime(2027, 3, 27, 6, 30, tzinfo=datetime.UTC), datetime.datetime(2027, 3, 28, 5, 30)),
+        (
+            datetime.datetime(2027, 3, 27, 6, 30, tzinfo=datetime.UTC),
+            datetime.datetime(2027, 3, 28, 5, 30, tzinfo=datetime.UTC),
+        ),
         # Across the autumn change (Sunday 31 October 2027): the day after a BST run, GMT.
-        (datetime.datetime(2027, 10, 30, 5, 30, tzinfo=datetime.UTC), datetime.datetime(2027, 10, 31, 6, 30)),
+        (
+            datetime.datetime(2027, 10, 30, 5, 30, tzinfo=datetime.UTC),
+            datetime.datetime(2027, 10, 31, 6, 30, tzinfo=datetime.UTC),
+        ),
     ],
 )
 def test_daily_producers_run_at_the_same_london_time_in_winter_and_summer(
@@ -69,7 +81,7 @@ def test_daily_producers_run_at_the_same_london_time_in_winter_and_summer(
     assert (task.crontab.hour, task.crontab.minute) == ("6", "30")
     with time_machine.travel(last_run + datetime.timedelta(minutes=1), tick=False):
         next_run = _next_run("academy:reminders-produce", last_run_at=last_run)
-    assert next_run.astimezone(datetime.UTC).replace(tzinfo=None) == expected_utc
+    assert next_run == expected_utc
     assert next_run.astimezone(ZoneInfo("Europe/London")).strftime("%H:%M") == "06:30"
 
 
