@@ -381,3 +381,4 @@ class FrameworkElement(TimeStampedModel):
 from .drafts.models import FormDraft  # noqa: E402, F401
 from .files.models import StoredFile  # noqa: E402, F401
 from .outbox.models import OutboxMessage  # noqa: E402, F401
+from .reminders.models import Reminder, ReminderDigest, ReminderPreference  # noqa: E402, F401

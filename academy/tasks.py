@@ -2,9 +2,11 @@
 
 from celery import shared_task
 
-# The outbox's and the drafts' tasks live with them; importing them here lets Celery find them.
+# The outbox's, the drafts' and the reminders' tasks live with them; importing them here lets
+# Celery find them.
 from .drafts.tasks import drafts_sweep  # noqa: F401
 from .outbox.tasks import outbox_send, outbox_sweep  # noqa: F401
+from .reminders.tasks import reminders_deliver, reminders_produce  # noqa: F401
 
 
 @shared_task(ignore_result=True)

@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("files/", include("academy.files.urls")),
     path("drafts/", include("academy.drafts.urls")),
+    path("reminders/", include("academy.reminders.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("session/extend/", idle_timeout.session_extend, name="session_extend"),
     path("session/status/", idle_timeout.session_status, name="session_status"),

@@ -94,6 +94,49 @@ def outbox_enqueue(
     return message
 
 
+def outbox_enqueue_many(*, kind: str, messages: list[dict[str, Any]]) -> int:
+    """Queue many emails of one kind in one INSERT, in the caller's transaction (the reminder
+    engine's delivery sweep). Each dict holds the row's fields: `to_email`, `dedupe_key` and
+    optionally `recipient_id`, `organisation_id`, `content_type`, `object_id`, `context`,
+    `due_at`. A dedupe key already queued is skipped (`ON CONFLICT DO NOTHING`). After commit
+    one sweep is asked for, not a task per row. Returns how many rows were offered."""
+    if kind not in email_kind_names():
+        raise ValueError(f"No email kind {kind!r} is registered.")
+    if not messages:
+        return 0
+    now = timezone.now()
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(kind=kind, **{"due_at": now, "created_at": now, "updated_at": now, **fields})
+            for fields in messages
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    mode = settings.OUTBOX_SEND_AFTER_COMMIT
+    if mode == "task":
+        transaction.on_commit(_queue_sweep_task)
+    elif mode == "inline":
+        keys = [fields["dedupe_key"] for fields in messages]
+        transaction.on_commit(
+            lambda: outbox_deliver(
+                message_ids=list(
+                    OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("pk", flat=True)
+                )
+            )
+        )
+    return len(messages)
+
+
+def _queue_sweep_task() -> None:
+    from .tasks import outbox_sweep as sweep_task
+
+    try:
+        sweep_task.delay()
+    except Exception:
+        logger.warning("Outbox: could not queue a sweep; the next scheduled one sends these emails.")
+
+
 def _send_soon(message_id: uuid.UUID) -> None:
     """After commit, ask for this row to be sent without waiting for the sweep. Only a
     shortcut: if it is lost (Redis restarted, the worker died), the sweep sends the row."""

@@ -12,7 +12,7 @@ Each registry is one small module. An app registers from its `AppConfig.ready()`
             home_panels.register_home_panel(name="cpd.hours", title="Your CPD", ...)
             used_in.register_used_in(kind=used_in.CPD_RECORD, name="asye.evidence", provider=...)
             demo.register_demo_loader(load_cpd_demo, order=20)
-            reminders.register_reminder_producer(name="cpd.renewal", produce=...)
+            reminders.register_reminder_producer(name="cpd.renewal", produce=..., kinds=[...])
 
 - navigation entries (roles, a per-request condition, a count badge): `academy.navigation`,
   read by the header on every page;
@@ -20,7 +20,8 @@ Each registry is one small module. An app registers from its `AppConfig.ready()`
 - "used in" providers (where a CPD record is cited): `academy.registry.used_in`, read by the
   record's page;
 - demo data loaders: `academy.registry.demo`, run by `manage.py load_demo`;
-- reminder producers: `academy.registry.reminders`, for the reminder engine (a later issue).
+- reminder producers: `academy.registry.reminders`, run by the reminder engine
+  (`academy/reminders/`), which stores, delivers and cancels what they say is due.
 
 Every registry is a `Registry`: named entries, registering the same entry twice is harmless,
 two different entries under one name is a configuration error, and `registered()` adds an entry

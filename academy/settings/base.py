@@ -208,6 +208,14 @@ OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
 OUTBOX_FAILURES_BEFORE_PAUSE = 3  # failed sends in a row before a sweep stops (server down)
 OUTBOX_SWEEP_SECONDS = 45  # a sweep stops taking new batches after this long
 
+# --- Reminders (academy/reminders/, docs/adr/0013-reminder-engine.md) -------------------------
+# The producers run once a day at this London time (a crontab schedule in django-celery-beat,
+# so it stays at this hour on the clock through British Summer Time), and on demand.
+REMINDERS_PRODUCE_AT = (6, 30)  # hour, minute
+REMINDER_MAX_ATTEMPTS = 5  # failed deliveries before a reminder waits for an operator
+REMINDER_RETRY_SECONDS = 60  # the first retry; doubling after each failed attempt
+REMINDER_DELIVERY_SECONDS = 45  # a delivery sweep stops taking new batches after this long
+
 # --- The academy's own settings ----------------------------------------------------------------
 ACADEMY_NAME = env("ACADEMY_NAME", default="Social Work Academy")
 # The brand colour drives the header and links; it must keep 4.5:1 contrast with white text.

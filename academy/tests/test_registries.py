@@ -22,8 +22,11 @@ from academy.registry import Registry
 from academy.registry.demo import DemoRegistration, demo_loaders
 from academy.registry.home_panels import HomePanel, home_panels
 from academy.registry.reminders import (
+    DueReminder,
+    ReminderKind,
     ReminderProducer,
     register_reminder_producer,
+    registered_reminder_kinds,
     registered_reminder_producers,
     reminder_producers,
 )
@@ -274,22 +277,32 @@ def test_load_demo_runs_the_core_then_each_loader_in_order_and_twice_changes_not
 
 
 def test_reminder_producers_are_listed_in_the_order_registered() -> None:
-    def supervision_due(*, now: datetime) -> Iterable[object]:
-        return [("supervision", now)]
+    supervision = ReminderKind("test.supervision_due", "Supervision is due")
+    renewal = ReminderKind("test.renewal_due", "CPD renewal")
 
-    def renewal_due(*, now: datetime) -> Iterable[object]:
+    def supervision_due(*, now: datetime) -> Iterable[DueReminder]:
+        return [DueReminder(kind=supervision.name, recipient_id=1, key="k", title="t", url="/", due_at=now)]
+
+    def renewal_due(*, now: datetime) -> Iterable[DueReminder]:
         return []
 
     try:
         first = register_reminder_producer(
-            name="test.supervision_due", produce=supervision_due, description="Supervision is due"
+            name="test.supervision_due",
+            produce=supervision_due,
+            kinds=[supervision],
+            description="Supervision",
         )
-        register_reminder_producer(name="test.renewal_due", produce=renewal_due)
+        register_reminder_producer(name="test.renewal_due", produce=renewal_due, kinds=[renewal])
         mine = [p for p in registered_reminder_producers() if p.name.startswith("test.")]
         assert [p.name for p in mine] == ["test.supervision_due", "test.renewal_due"]
-        assert first == ReminderProducer("test.supervision_due", supervision_due, "Supervision is due")
+        assert first == ReminderProducer(
+            "test.supervision_due", supervision_due, (supervision,), "Supervision"
+        )
         now = timezone.now()
-        assert list(mine[0].produce(now=now)) == [("supervision", now)]
+        assert [r.key for r in mine[0].produce(now=now)] == ["k"]
+        kinds = [k for k in registered_reminder_kinds() if k.name.startswith("test.")]
+        assert kinds == [renewal, supervision]  # by label, for the preferences page
         with pytest.raises(ImproperlyConfigured):
             register_reminder_producer(name="test.supervision_due", produce=renewal_due)
     finally:

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from academy.models import FormDraft, OutboxMessage
+from academy.models import FormDraft, OutboxMessage, Reminder
 from academy.roles import MFA_ROLES, STAFF_ROLES, Role
 from academy.testing.walk import ANONYMOUS, Persona, Rule, WalkRegistry, World
 from academy.tests import files_support
@@ -93,6 +93,22 @@ def uploader_only(persona: Persona) -> int:
     return 200 if persona.name == "nqsw" else 404
 
 
+def _failed_reminder(world: World) -> Reminder:
+    """A reminder to a person in the home council whose delivery failed: what an operator retries."""
+    person = MembershipFactory(user=UserFactory(), organisation=world.orgs.home, role=Role.NQSW).user
+    return Reminder.objects.create(
+        key=f"walk:{person.pk}",
+        producer="walk",
+        kind="walk.reminder",
+        recipient=person,
+        url="/",
+        title="A reminder the walk retries",
+        due_at=timezone.now(),
+        state=Reminder.State.FAILED,
+        attempts=5,
+    )
+
+
 def _failed_email(world: World) -> OutboxMessage:
     """An email to someone in the home council that failed for good: what an operator retries."""
     return OutboxMessage.objects.create(
@@ -171,6 +187,16 @@ PORTAL_RULES: dict[str, Rule] = {
     ),
     # Organisation settings: the partnership's academy admin looks after it and its member
     # councils (the sibling's too); every other role is refused.
+    # Reminders (academy/reminders/): academy admins see the reminders of their organisations'
+    # people and retry failed ones; everyone chooses their own preferences. Reminders outside an
+    # admin's scope are 404 (academy/tests/test_reminder_pages.py).
+    "academy:reminders": Rule(named("academy:reminders"), expect=holding(Role.ACADEMY_ADMIN, 200)),
+    "academy:reminder_retry": Rule(
+        of("academy:reminder_retry", "failed_reminder"),
+        method="POST",
+        expect=holding(Role.ACADEMY_ADMIN, 302),
+    ),
+    "academy:reminder_preferences": Rule(named("academy:reminder_preferences")),
     "academy:organisations": Rule(named("academy:organisations"), expect=holding(Role.ACADEMY_ADMIN, 200)),
     "academy:organisation_settings": Rule(
         lambda world, persona: reverse("academy:organisation_settings", args=[world.orgs.home.slug]),
@@ -220,6 +246,7 @@ def register(walk: WalkRegistry) -> None:
         "invitation", lambda world: InvitationFactory(organisation=world.orgs.home, role=Role.NQSW)
     )
     walk.add_object("outbox_message", _failed_email)
+    walk.add_object("failed_reminder", _failed_reminder)
     walk.add_object(
         "private_file",
         lambda world: files_support.store(actor=world.persona("nqsw"), organisation=world.orgs.home),
