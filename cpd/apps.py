@@ -15,7 +15,7 @@ class CpdConfig(AppConfig):
         from . import panels, selectors
         from .demo import load_cpd_demo
 
-        register_nav(label="My CPD", url_name="cpd:ledger", order=40)
+        register_nav(label="My CPD", url_name="cpd:ledger", order=40, personal=True)
         register_file_owner(selectors.FILE_OWNER_KIND, can_read=selectors.cpd_file_readable)
         register_home_panel(
             name="cpd.progress",
@@ -23,5 +23,6 @@ class CpdConfig(AppConfig):
             template="cpd/panels/progress.html",
             order=40,
             context=panels.progress_context,
+            personal=True,
         )
         register_demo_loader(load_cpd_demo, order=40)
