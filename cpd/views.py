@@ -70,7 +70,15 @@ def _record_form(request: AcademyRequest, *, key: str, initial: dict[str, Any], 
 
 def _attach(request: AcademyRequest, form: CpdRecordForm, record: CpdRecord) -> None:
     upload = form.cleaned_data.get("attachment")
-    if upload and request.organisation is not None:
+    if upload and request.organisation is None:
+        # Files are kept in an employer's storage; someone whose employment has ended has none
+        # (docs/adr/0012). Raised inside the save's transaction, so nothing is kept half-done.
+        raise ValidationError(
+            {
+                "attachment": "You cannot attach files while you have no employer here. Save the record without it."
+            }
+        )
+    if upload:
         services.cpd_attachment_add(
             actor=request.user, record=record, upload=upload, organisation=request.organisation
         )

@@ -7,7 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from academy.demo import DEMO_DOMAIN, load_demo
+from django.test import Client
+from django.urls import reverse
+
+from academy.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
 from academy.models import User
 from academy.scope import Scope
 from cpd.models import CpdRecord
@@ -29,7 +32,7 @@ def test_demo_ledgers(frameworks: None) -> None:
         load_demo()
         count = CpdRecord.objects.count()
         load_demo()
-    assert CpdRecord.objects.count() == count == 9
+    assert CpdRecord.objects.count() == count == 12
     done = _progress("social-worker", "2025-26")
     assert done.met
     assert done.is_past
@@ -42,3 +45,20 @@ def test_demo_ledgers(frameworks: None) -> None:
     assert _progress("nqsw", "2026-27").drafts == 1
     assert _progress("assessor", "2025-26").drafts == 2
     assert _progress("psw", "2025-26").met
+    # The former social worker's employment has ended; their ledger stays theirs.
+    former = User.objects.get(email=f"former-social-worker@{DEMO_DOMAIN}")
+    assert not former.memberships.filter(is_active=True).exists()
+    assert _progress("former-social-worker", "2025-26").met
+    assert _progress("former-social-worker", "2026-27").distinct == 1
+
+
+def test_the_demo_former_social_worker_signs_in_to_their_cpd(client: Client, frameworks: None) -> None:
+    with time_machine.travel(NOW, tick=False):
+        load_demo()
+        response = client.post(
+            reverse("account_login"),
+            {"login": f"former-social-worker@{DEMO_DOMAIN}", "password": DEMO_PASSWORD},
+        )
+        assert response["Location"] == reverse("academy:home")
+        ledger = client.get(reverse("cpd:ledger") + "?year=2025-26").content.decode()
+    assert "Mental capacity in practice: a refresher" in ledger
