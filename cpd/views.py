@@ -75,7 +75,8 @@ def _attach(request: AcademyRequest, form: CpdRecordForm, record: CpdRecord) -> 
         # (docs/adr/0012). Raised inside the save's transaction, so nothing is kept half-done.
         raise ValidationError(
             {
-                "attachment": "You cannot attach files while you have no employer here. Save the record without it."
+                "attachment": "You cannot attach files while you have no employer here. "
+                "Save the record without it."
             }
         )
     if upload:

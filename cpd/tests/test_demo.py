@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-
 from django.test import Client
 from django.urls import reverse
 

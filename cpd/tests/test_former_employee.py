@@ -14,7 +14,7 @@ from django.urls import reverse
 from academy.models import Notification
 from academy.roles import Role
 from academy.testing.isolation import COLLEAGUE, SIBLING, UNRELATED, IsolationCheck
-from academy.tests.factories import NotificationFactory, TEST_PASSWORD
+from academy.tests.factories import TEST_PASSWORD, NotificationFactory
 from conftest import Orgs
 from cpd.models import CpdRecord
 from cpd.tests.factories import CpdRecordFactory, PeerReflectionFactory, person_in
