@@ -14,6 +14,7 @@ class CpdConfig(AppConfig):
 
         from . import panels, selectors
         from .demo import load_cpd_demo
+        from .peer.emails import register_peer_emails
 
         register_nav(label="My CPD", url_name="cpd:ledger", order=40, personal=True)
         register_file_owner(selectors.FILE_OWNER_KIND, can_read=selectors.cpd_file_readable)
@@ -26,3 +27,4 @@ class CpdConfig(AppConfig):
             personal=True,
         )
         register_demo_loader(load_cpd_demo, order=40)
+        register_peer_emails()

@@ -21,6 +21,8 @@ from academy.web import AcademyRequest, add_form_errors, paginate, posted
 from . import presenters, selectors, services
 from .forms import CpdRecordForm, PeerReflectionForm
 from .models import CpdRecord, RegistrationYear
+from .peer import presenters as peer_presenters
+from .peer import selectors as peer_selectors
 
 
 def _chosen_year(request: AcademyRequest, years: list[RegistrationYear]) -> RegistrationYear | None:
@@ -167,6 +169,11 @@ def record(request: AcademyRequest, pk: str) -> HttpResponse:
         if reflection
         else [],
         "reflection_url": reflection_url,
+        "peer_confirmation": peer_presenters.record_confirmation(
+            peer_selectors.peer_requests_of_record(record=found), reflection, now=timezone.now()
+        )
+        if reflection
+        else None,
         "attachments_head": presenters.ATTACHMENTS_HEAD,
         "attachments": presenters.attachment_rows(selectors.cpd_record_attachments(record=found)),
         "used_in": cpd_record_used_in(record_id=found.pk, scope=request.scope),
@@ -226,7 +233,20 @@ def peer_reflection(request: AcademyRequest, pk: str) -> HttpResponse:
 @require_GET
 def copy_pack(request: AcademyRequest, pk: str) -> HttpResponse:
     found = selectors.cpd_record_get_for_user(scope=request.scope, pk=pk)
-    return render(request, "cpd/copy_pack.html", {"record": found, "fields": presenters.copy_pack(found)})
+    reflection = selectors.peer_reflection_of(found)
+    confirmation = (
+        peer_presenters.record_confirmation(
+            peer_selectors.peer_requests_of_record(record=found), reflection, now=timezone.now()
+        )
+        if reflection
+        else {}
+    )
+    context = {
+        "record": found,
+        "fields": presenters.copy_pack(found),
+        "peer_answer": confirmation.get("answer"),
+    }
+    return render(request, "cpd/copy_pack.html", context)
 
 
 @require_GET
