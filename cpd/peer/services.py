@@ -36,7 +36,7 @@ OBJECT_REPR = "CPD record"
 
 REFUSALS = {
     PeerRequestStatus.CONFIRMED: "This link has already been used: the conversation was confirmed.",
-    PeerRequestStatus.DECLINED: "This link has already been used: you said the conversation did not take place.",
+    PeerRequestStatus.DECLINED: "This link has already been used: the answer was that it did not take place.",
     PeerRequestStatus.EXPIRED: "This link has expired.",
     PeerRequestStatus.REPLACED: "This link has been replaced by a newer one.",
     PeerRequestStatus.OUT_OF_DATE: "This link no longer works: the details of the conversation have changed.",
