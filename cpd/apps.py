@@ -14,6 +14,7 @@ class CpdConfig(AppConfig):
 
         from . import panels, selectors
         from .demo import load_cpd_demo
+        from .peer.demo import load_peer_demo
         from .peer.emails import register_peer_emails
 
         register_nav(label="My CPD", url_name="cpd:ledger", order=40, personal=True)
@@ -28,3 +29,4 @@ class CpdConfig(AppConfig):
         )
         register_demo_loader(load_cpd_demo, order=40)
         register_peer_emails()
+        register_demo_loader(load_peer_demo, order=41)

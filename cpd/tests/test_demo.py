@@ -12,7 +12,7 @@ from django.urls import reverse
 from academy.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
 from academy.models import User
 from academy.scope import Scope
-from cpd.models import CpdRecord
+from cpd.models import CpdRecord, PeerAnswer, PeerConfirmationRequest
 from cpd.rules import YearProgress
 from cpd.selectors import registration_year_get, year_progress
 
@@ -49,6 +49,13 @@ def test_demo_ledgers(frameworks: None) -> None:
     assert not former.memberships.filter(is_active=True).exists()
     assert _progress("former-social-worker", "2025-26").met
     assert _progress("former-social-worker", "2026-27").distinct == 1
+    # Peer confirmations: the former social worker's confirmed, the social worker's waiting.
+    requests = {
+        r.record.person.email: r for r in PeerConfirmationRequest.objects.select_related("record__person")
+    }
+    assert len(requests) == 2
+    assert requests[f"former-social-worker@{DEMO_DOMAIN}"].answer == PeerAnswer.CONFIRMED
+    assert requests[f"social-worker@{DEMO_DOMAIN}"].answer == ""
 
 
 def test_the_demo_former_social_worker_signs_in_to_their_cpd(client: Client, frameworks: None) -> None:
@@ -61,3 +68,9 @@ def test_the_demo_former_social_worker_signs_in_to_their_cpd(client: Client, fra
         assert response["Location"] == reverse("academy:home")
         ledger = client.get(reverse("cpd:ledger") + "?year=2025-26").content.decode()
     assert "Mental capacity in practice: a refresher" in ledger
+    record = CpdRecord.objects.get(
+        person__email=f"former-social-worker@{DEMO_DOMAIN}", title__startswith="Mental"
+    )
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("cpd:record", args=[record.pk])).content.decode()
+    assert "Dana Whitlock confirmed on" in page
