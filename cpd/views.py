@@ -81,7 +81,7 @@ def _attach(request: AcademyRequest, form: CpdRecordForm, record: CpdRecord) -> 
                 "Save the record without it."
             }
         )
-    if upload:
+    if upload and request.organisation is not None:
         services.cpd_attachment_add(
             actor=request.user, record=record, upload=upload, organisation=request.organisation
         )

@@ -8,8 +8,6 @@ The link page answers 200 with the two buttons for a usable link, to anyone sign
 "not valid" for a token that is not this request's; 410 "gone", saying why, for a link already
 used, expired, replaced by a newer one or out of date; 403 for the record's own person."""
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,7 +61,7 @@ def peer_requests(request: AcademyRequest, pk: str) -> HttpResponse:
 
 
 def _viewer(request: HttpRequest) -> User | None:
-    return cast(User, request.user) if request.user.is_authenticated else None
+    return request.user if request.user.is_authenticated else None
 
 
 def _refused(request: HttpRequest, status: str | None) -> HttpResponse:

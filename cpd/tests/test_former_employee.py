@@ -3,6 +3,7 @@ through the real form, see, copy and add to their own CPD, and see nothing of an
 The organisation pages themselves are walked as `former_employee` in tests/test_url_permissions.py."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,10 @@ NOW = datetime.datetime(2026, 10, 15, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 def _today():  # type: ignore[no-untyped-def]
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+def _url_of(name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(name, args=[record.pk])
 
 
 def _sign_in(client: Any, user: Any) -> Any:
@@ -115,7 +120,7 @@ def test_sees_only_their_own_records(client: Any, orgs: Orgs, former_employee: A
     )
     check.list_page(reverse("cpd:ledger"), planted)
     for name in ("cpd:record", "cpd:copy_pack", "cpd:record_edit"):
-        check.object_pages(lambda record, name=name: reverse(name, args=[record.pk]), planted)
+        check.object_pages(_url_of(name), planted)
 
 
 def test_home_shows_nothing_of_the_organisation_they_left(
