@@ -3,7 +3,6 @@ through the real form, see, copy and add to their own CPD, and see nothing of an
 The organisation pages themselves are walked as `former_employee` in tests/test_url_permissions.py."""
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,26 +12,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from academy.models import Notification
-from academy.roles import Role
-from academy.testing.isolation import COLLEAGUE, SIBLING, UNRELATED, IsolationCheck
+from academy.testing.isolation import SIBLING, UNRELATED, IsolationCheck
 from academy.tests.factories import TEST_PASSWORD, NotificationFactory
 from conftest import Orgs
 from cpd.models import CpdRecord
-from cpd.tests.factories import CpdRecordFactory, PeerReflectionFactory, person_in
+from cpd.tests.factories import CpdRecordFactory, PeerReflectionFactory
+from cpd.tests.test_pages import _planted, _url_of
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime.datetime(2026, 10, 15, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+# A date in British Summer Time: the employment ended on 2 August, London time.
+NOW = datetime.datetime(2026, 9, 1, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
-def _today():  # type: ignore[no-untyped-def]
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def _url_of(name: str) -> Callable[[Any], str]:
-    return lambda record: reverse(name, args=[record.pk])
+def clock():  # type: ignore[no-untyped-def]
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def _sign_in(client: Any, user: Any) -> Any:
@@ -70,7 +66,7 @@ def test_reads_copies_and_adds_to_their_ledger(client: Any, former_employee: Any
             "title": "Reading on trauma-informed practice",
             "activity_type": "reading",
             "occurred_on_0": "2",
-            "occurred_on_1": "10",
+            "occurred_on_1": "8",
             "occurred_on_2": "2026",
             "description": "An article on trauma-informed practice with adults.",
             "learning": "How to slow down a first visit.",
@@ -92,7 +88,7 @@ def test_an_attachment_is_refused_with_a_message_and_nothing_is_saved(
             "title": "Webinar on hoarding",
             "activity_type": "webinar",
             "occurred_on_0": "2",
-            "occurred_on_1": "10",
+            "occurred_on_1": "8",
             "occurred_on_2": "2026",
             "attachment": SimpleUploadedFile("notes.txt", b"My notes from the webinar.", "text/plain"),
         },
@@ -105,19 +101,10 @@ def test_an_attachment_is_refused_with_a_message_and_nothing_is_saved(
 
 
 def test_sees_only_their_own_records(client: Any, orgs: Orgs, former_employee: Any) -> None:
+    """The same sentinels as every other viewer's (test_pages): records in an unrelated council,
+    the sibling council, and of a colleague and a PSW of the council they left."""
     check = IsolationCheck(client, viewer=former_employee)
-    planted = check.plant(
-        lambda organisation, marker: CpdRecordFactory(person=person_in(organisation), title=marker),
-        hidden={
-            UNRELATED: orgs.other,
-            SIBLING: orgs.sibling,
-            COLLEAGUE: lambda marker: CpdRecordFactory(person=person_in(orgs.home), title=marker),
-            "a PSW of the council they left": lambda marker: CpdRecordFactory(
-                person=person_in(orgs.home, role=Role.PSW), title=marker
-            ),
-        },
-        shown={"their own record": lambda marker: CpdRecordFactory(person=former_employee, title=marker)},
-    )
+    planted = _planted(check, former_employee, orgs)
     check.list_page(reverse("cpd:ledger"), planted)
     for name in ("cpd:record", "cpd:copy_pack", "cpd:record_edit"):
         check.object_pages(_url_of(name), planted)
