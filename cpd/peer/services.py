@@ -106,15 +106,17 @@ def peer_confirmation_request(
         idempotency_key=idempotency_key,
     )
     request.full_clean(validate_constraints=False, exclude=["secret_hash"])
-    replaced = PeerConfirmationRequest.objects.filter(
-        record=record, answer="", replaced_at__isnull=True
-    ).update(replaced_at=now, updated_at=now)
     try:
         with transaction.atomic():
             request.save(force_insert=True)
     except IntegrityError:  # the same form, sent at the same moment from another tab
         existing = PeerConfirmationRequest.objects.get(record=record, idempotency_key=idempotency_key)
         return SentRequest(request=existing, already_sent=True)
+    replaced = (
+        PeerConfirmationRequest.objects.filter(record=record, answer="", replaced_at__isnull=True)
+        .exclude(pk=request.pk)
+        .update(replaced_at=now, updated_at=now)
+    )
     outbox_enqueue(
         kind=EMAIL_KIND,
         to_email=request.peer_email,
