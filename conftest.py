@@ -3,14 +3,18 @@
 Layout: a partnership ("Testvale Academy") with two member councils (home and sibling), a
 university, and an unrelated council whose PSW is the outsider. Most personas work in the home
 council; `sibling_nqsw`, `sibling_psw` and `sibling_assessor` work in the sibling council, so a
-leak between the partnership's councils shows. Personas in roles that need two-factor
-authentication have a TOTP authenticator seeded; `totp_code(user)` computes a code."""
+leak between the partnership's councils shows. `former_employee` was a PSW in the home council
+until their employment ended: no current role, their own CPD only (docs/adr/0012). Personas in
+roles that need two-factor authentication have a TOTP authenticator seeded; `totp_code(user)`
+computes a code."""
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from academy.models import Organisation, User
 from academy.roles import MFA_ROLES
@@ -96,6 +100,20 @@ def make_persona(orgs: Orgs, name: str) -> User:
         if persona.organisation in TEAMED
         else None
     )
+    if persona.ended:
+        # Employed until a month ago; the daily sweep has marked the role ended.
+        ended_on = timezone.localdate() - timedelta(days=30)
+        MembershipFactory(
+            user=user,
+            organisation=organisation,
+            role=persona.role,
+            team=team,
+            started_on=ended_on - timedelta(days=700),
+            ended_on=ended_on,
+            is_active=False,
+            deactivated_at=timezone.now() - timedelta(days=29),
+        )
+        return user
     MembershipFactory(user=user, organisation=organisation, role=persona.role, team=team)
     if persona.role in MFA_ROLES:
         seed_totp(user)

@@ -1,5 +1,6 @@
 """allauth wiring: sign-up is closed except through a valid invitation, a person with no
-active membership is shown the 'access ended' page instead of being signed in, and allauth's
+active membership (and no employment that ended, docs/adr/0012) is shown the 'access ended'
+page instead of being signed in, and allauth's
 emails go through the outbox like every other (academy/outbox/account_emails.py)."""
 
 from typing import Any
@@ -12,7 +13,7 @@ from django.urls import reverse
 from .client_ip import client_ip
 from .models import Invitation
 from .outbox.account_emails import account_email_enqueue
-from .selectors import user_has_active_membership
+from .selectors import user_may_sign_in
 from .services import (
     email_release_unverified_claims,
     invitation_accept,
@@ -87,7 +88,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
-        if not user.is_superuser and not user_has_active_membership(user=user):
+        if not user_may_sign_in(user=user):
             from allauth.account.internal.stagekit import clear_login
 
             clear_login(request)

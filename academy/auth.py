@@ -1,17 +1,19 @@
-"""Sign-in rule: a person with no active membership cannot sign in. The backend refuses them
-at sign-in; for a session that is already open, the organisation middleware ends it on the next
-request (it loads the active memberships anyway, so the check costs no extra query)."""
+"""Sign-in rule: a person with no active membership cannot sign in, unless their employment
+ended (a role whose end date has passed): they sign in to their own records only
+(docs/adr/0012-signing-in-after-employment-ends.md). The backend refuses everyone else at
+sign-in; for a session that is already open, the organisation middleware ends it on the next
+request. An inactive account (`is_active` false) is refused whatever its roles."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 
-from .selectors import user_has_active_membership
+from .selectors import user_may_sign_in
 
 
 class AcademyAuthenticationBackend(AuthenticationBackend):
     def user_can_authenticate(self, user):  # type: ignore[no-untyped-def]
         if not super().user_can_authenticate(user):
             return False
-        return bool(user.is_superuser) or user_has_active_membership(user=user)
+        return user_may_sign_in(user=user)
 
     def get_user(self, user_id):  # type: ignore[no-untyped-def]
         # Only `is_active` here; memberships are checked by OrganisationMiddleware.

@@ -30,4 +30,7 @@ def academy(request: HttpRequest) -> dict[str, object]:
             (pk, f"{names[pk]} ({', '.join(roles)})") for pk, roles in roles_by_org.items()
         ]
         context["unread_notification_count"] = unread_notification_count(user=request.user)  # type: ignore[arg-type]
+    elif getattr(request, "personal_only", False):
+        # Every employment has ended (docs/adr/0012): their own records, nothing of an organisation.
+        context["nav_items"] = nav_for(roles=(), path=request.path, request=request, personal_only=True)
     return context

@@ -5,6 +5,7 @@ their AppConfig.ready()), so the core never imports them. Loading is idempotent:
 twice changes nothing."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,9 @@ class DemoPerson:
     role: Role
     organisation: str  # slug
     team: str = ""
+    # Days since their employment ended (0: still employed). Such a person signs in to their own
+    # records only (docs/adr/0012-signing-in-after-employment-ends.md).
+    ended_days_ago: int = 0
 
 
 ORGANISATIONS = [
@@ -72,6 +76,14 @@ PEOPLE = [
     DemoPerson(f"student@{DEMO_DOMAIN}", "Sam Rivington", Role.STUDENT, "university-of-northvale"),
     DemoPerson(f"tutor@{DEMO_DOMAIN}", "Dr Anya Brook", Role.TUTOR, "university-of-northvale"),
     DemoPerson(f"outsider@{DEMO_DOMAIN}", "Lee Dunmore", Role.PSW, "eastholm"),
+    DemoPerson(
+        f"former-social-worker@{DEMO_DOMAIN}",
+        "Jordan Pike",
+        Role.SOCIAL_WORKER,
+        "saltmarsh",
+        "Hospital Discharge Team",
+        ended_days_ago=45,
+    ),
 ]
 
 
@@ -94,11 +106,27 @@ def load_core_demo() -> list[DemoPerson]:
         if user is None:
             user = User.objects.create_user(person.email, DEMO_PASSWORD, full_name=person.full_name)
             _verify_email(user)
+        today = timezone.localdate()
+        if person.ended_days_ago:
+            ended_on = today - timedelta(days=person.ended_days_ago)
+            Membership.objects.get_or_create(
+                user=user,
+                organisation=orgs[person.organisation],
+                role=person.role,
+                defaults={
+                    "team": teams.get(person.team),
+                    "started_on": ended_on - timedelta(days=3 * 365),
+                    "ended_on": ended_on,
+                    "is_active": False,
+                    "deactivated_at": timezone.now() - timedelta(days=person.ended_days_ago - 1),
+                },
+            )
+            continue
         Membership.objects.get_or_create(
             user=user,
             organisation=orgs[person.organisation],
             role=person.role,
-            defaults={"team": teams.get(person.team), "started_on": timezone.localdate()},
+            defaults={"team": teams.get(person.team), "started_on": today},
         )
         if not Notification.objects.filter(recipient=user).exists():
             Notification.objects.create(

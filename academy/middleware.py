@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 
 from .roles import MFA_ROLES
 from .scope import Scope
-from .selectors import active_memberships
+from .selectors import active_memberships, user_has_ended_employment
 
 ORGANISATION_SESSION_KEY = "academy_organisation_id"
 MFA_NOTICE_SESSION_KEY = "academy_mfa_notice_shown"
@@ -31,13 +31,18 @@ class OrganisationMiddleware:
         request.memberships = []  # type: ignore[attr-defined]
         request.organisation = None  # type: ignore[attr-defined]
         request.roles = frozenset()  # type: ignore[attr-defined]
+        request.personal_only = False  # type: ignore[attr-defined]
         if request.user.is_authenticated:
             memberships = active_memberships(user=request.user)  # type: ignore[arg-type]
             request.memberships = memberships  # type: ignore[attr-defined]
             if not memberships and not request.user.is_superuser:
-                # Deactivated while signed in: the session ends here.
-                logout(request)
-                return redirect_to_login(request.get_full_path())
+                if not user_has_ended_employment(user=request.user):  # type: ignore[arg-type]
+                    # Deactivated while signed in: the session ends here.
+                    logout(request)
+                    return redirect_to_login(request.get_full_path())
+                # Every employment has ended: no organisation, no roles, their own records
+                # only (docs/adr/0012-signing-in-after-employment-ends.md).
+                request.personal_only = True  # type: ignore[attr-defined]
             if memberships:
                 chosen = request.session.get(ORGANISATION_SESSION_KEY)
                 organisations = {m.organisation.pk: m.organisation for m in memberships}

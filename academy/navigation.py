@@ -6,7 +6,11 @@ has one, only while its `condition(request)` holds (an app shows "Your ASYE" onl
 with an ASYE record). An entry with a `count(request)` shows the number as a badge after its
 label, followed by `count_label` for screen readers ("3 to review"); counts are cached per
 person and organisation for `NAV_COUNT_CACHE_SECONDS`, because the navigation is on every
-page. Nothing is shown for a count of 0."""
+page. Nothing is shown for a count of 0.
+
+Someone whose every employment has ended signs in with no organisation and no roles
+(docs/adr/0012-signing-in-after-employment-ends.md): they see only the entries registered with
+`personal=True`, pages about their own records that show nothing of any organisation."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +37,7 @@ class NavEntry:
     condition: NavCondition | None = None
     count: NavCount | None = None
     count_label: str = ""
+    personal: bool = False  # shown to someone whose employment has ended
 
 
 nav_entries = Registry[NavEntry]("navigation entry")
@@ -47,6 +52,7 @@ def register_nav(
     condition: NavCondition | None = None,
     count: NavCount | None = None,
     count_label: str = "",
+    personal: bool = False,
 ) -> NavEntry:
     entry = NavEntry(
         label,
@@ -56,6 +62,7 @@ def register_nav(
         condition,
         count,
         count_label,
+        personal,
     )
     return nav_entries.register(url_name, entry)
 
@@ -79,16 +86,17 @@ def _counts(request: HttpRequest, entries: list[NavEntry]) -> dict[str, int]:
 
 
 def nav_for(
-    *, roles: Iterable[str], path: str, request: HttpRequest | None = None
+    *, roles: Iterable[str], path: str, request: HttpRequest | None = None, personal_only: bool = False
 ) -> list[dict[str, object]]:
     """The entries these roles may use; the one whose address is the longest prefix of `path`
     is active (so /people/teams/ marks Teams, not People). Conditions and counts need the
-    request: without one, entries with a condition are left out and no count is shown."""
+    request: without one, entries with a condition are left out and no count is shown.
+    `personal_only`: the person's employment has ended; only `personal` entries show."""
     held = set(roles)
     entries = [
         e
         for e in sorted(nav_entries.entries(), key=lambda e: e.order)
-        if (e.roles is None or e.roles & held)
+        if (e.personal if personal_only else (e.roles is None or e.roles & held))
         and (e.condition is None or (request is not None and e.condition(request)))
     ]
     counts = _counts(request, entries) if request is not None else {}
@@ -107,7 +115,7 @@ def nav_for(
     ]
 
 
-register_nav(label="Home", url_name="academy:home", order=0)
+register_nav(label="Home", url_name="academy:home", order=0, personal=True)
 register_nav(label="People", url_name="academy:people", order=80, roles={Role.PSW, Role.ACADEMY_ADMIN})
 register_nav(label="Teams", url_name="academy:teams", order=85, roles={Role.PSW, Role.ACADEMY_ADMIN})
 register_nav(label="Frameworks", url_name="academy:frameworks", order=90)

@@ -42,6 +42,23 @@ def user_has_active_membership(*, user: User) -> bool:
     return Membership.objects.filter(current_membership_q(), user=user).exists()
 
 
+def user_has_ended_employment(*, user: User) -> bool:
+    """True when one of the person's roles ended by its employment end date (not one an admin
+    deactivated without ending it): they keep their own records (docs/adr/0012)."""
+    return Membership.objects.filter(user=user, ended_on__lt=timezone.localdate()).exists()
+
+
+def user_may_sign_in(*, user: User) -> bool:
+    """Who may sign in (the account must be active too; the auth backend checks that): a
+    superuser, someone with a current role, or someone whose employment has ended, who signs in
+    to their own records only (docs/adr/0012-signing-in-after-employment-ends.md)."""
+    return (
+        bool(user.is_superuser)
+        or user_has_active_membership(user=user)
+        or user_has_ended_employment(user=user)
+    )
+
+
 def active_memberships(*, user: User) -> list[Membership]:
     """The person's active memberships with their organisations: the organisation switcher."""
     return list(

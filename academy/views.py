@@ -43,6 +43,9 @@ from .web import AcademyRequest, add_form_errors, paginate, posted, roles_requir
 @require_GET
 def home(request: AcademyRequest) -> HttpResponse:
     """The registered home-page panels (`academy.registry.home_panels`) that apply to this person."""
+    if request.personal_only:
+        # Every employment has ended (docs/adr/0012): the panels about their own records.
+        return render(request, "academy/home_personal.html", {"panels": panels_for(request)})
     if request.organisation is None:
         # Only a superuser without memberships reaches here; everyone else is refused sign-in.
         return render(request, "academy/home_no_organisation.html")

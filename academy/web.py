@@ -25,6 +25,9 @@ class AcademyRequest(HttpRequest):
     roles: frozenset[str]
     memberships: list[Membership]
     scope: Scope
+    # Signed in with no current role because every employment has ended (docs/adr/0012):
+    # no organisation, and only the pages about the person's own records.
+    personal_only: bool
 
 
 def roles_required(*roles: str) -> Callable[[View], View]:

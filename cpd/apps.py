@@ -14,8 +14,10 @@ class CpdConfig(AppConfig):
 
         from . import panels, selectors
         from .demo import load_cpd_demo
+        from .peer.demo import load_peer_demo
+        from .peer.emails import register_peer_emails
 
-        register_nav(label="My CPD", url_name="cpd:ledger", order=40)
+        register_nav(label="My CPD", url_name="cpd:ledger", order=40, personal=True)
         register_file_owner(selectors.FILE_OWNER_KIND, can_read=selectors.cpd_file_readable)
         register_home_panel(
             name="cpd.progress",
@@ -23,5 +25,8 @@ class CpdConfig(AppConfig):
             template="cpd/panels/progress.html",
             order=40,
             context=panels.progress_context,
+            personal=True,
         )
         register_demo_loader(load_cpd_demo, order=40)
+        register_peer_emails()
+        register_demo_loader(load_peer_demo, order=41)

@@ -9,6 +9,8 @@ whenever it is loaded: on 1 December 2026 the 2025-26 registration year has just
   this year one draft.
 - Helen (PSW): last year done; nothing yet this year.
 - Martin (assessor): last year at risk to the end (two drafts), this year nothing.
+- Jordan Pike (former social worker, employment at Saltmarsh ended): keeps their ledger, with
+  last year done and one record this year (docs/adr/0012).
 
 Running the loader again changes nothing: a record is made only when the person has none with
 its title on its date."""
@@ -103,6 +105,7 @@ PLANS: dict[str, list[DemoRecord]] = {
         ),
     ],
     f"psw@{DEMO_DOMAIN}": [KINSHIP, CAPACITY],
+    f"former-social-worker@{DEMO_DOMAIN}": [CAPACITY, HOARDING, SUPERVISION],
     f"assessor@{DEMO_DOMAIN}": [
         DemoRecord(
             "Conference on practice education", ActivityType.CONFERENCE, "", "", "", 100, complete=False

@@ -121,3 +121,7 @@ class PeerReflection(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Peer reflection on {self.record_id}"
+
+
+# Models that live with their part of the app, imported here so Django registers them.
+from .peer.models import PeerAnswer, PeerConfirmationRequest, PeerRequestStatus  # noqa: E402, F401

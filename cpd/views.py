@@ -21,6 +21,8 @@ from academy.web import AcademyRequest, add_form_errors, paginate, posted
 from . import presenters, selectors, services
 from .forms import CpdRecordForm, PeerReflectionForm
 from .models import CpdRecord, RegistrationYear
+from .peer import presenters as peer_presenters
+from .peer import selectors as peer_selectors
 
 
 def _chosen_year(request: AcademyRequest, years: list[RegistrationYear]) -> RegistrationYear | None:
@@ -70,6 +72,15 @@ def _record_form(request: AcademyRequest, *, key: str, initial: dict[str, Any], 
 
 def _attach(request: AcademyRequest, form: CpdRecordForm, record: CpdRecord) -> None:
     upload = form.cleaned_data.get("attachment")
+    if upload and request.organisation is None:
+        # Files are kept in an employer's storage; someone whose employment has ended has none
+        # (docs/adr/0012). Raised inside the save's transaction, so nothing is kept half-done.
+        raise ValidationError(
+            {
+                "attachment": "You cannot attach files while you have no employer here. "
+                "Save the record without it."
+            }
+        )
     if upload and request.organisation is not None:
         services.cpd_attachment_add(
             actor=request.user, record=record, upload=upload, organisation=request.organisation
@@ -158,6 +169,11 @@ def record(request: AcademyRequest, pk: str) -> HttpResponse:
         if reflection
         else [],
         "reflection_url": reflection_url,
+        "peer_confirmation": peer_presenters.record_confirmation(
+            peer_selectors.peer_requests_of_record(record=found), reflection, now=timezone.now()
+        )
+        if reflection
+        else None,
         "attachments_head": presenters.ATTACHMENTS_HEAD,
         "attachments": presenters.attachment_rows(selectors.cpd_record_attachments(record=found)),
         "used_in": cpd_record_used_in(record_id=found.pk, scope=request.scope),
@@ -217,7 +233,20 @@ def peer_reflection(request: AcademyRequest, pk: str) -> HttpResponse:
 @require_GET
 def copy_pack(request: AcademyRequest, pk: str) -> HttpResponse:
     found = selectors.cpd_record_get_for_user(scope=request.scope, pk=pk)
-    return render(request, "cpd/copy_pack.html", {"record": found, "fields": presenters.copy_pack(found)})
+    reflection = selectors.peer_reflection_of(found)
+    confirmation = (
+        peer_presenters.record_confirmation(
+            peer_selectors.peer_requests_of_record(record=found), reflection, now=timezone.now()
+        )
+        if reflection
+        else {}
+    )
+    context = {
+        "record": found,
+        "fields": presenters.copy_pack(found),
+        "peer_answer": confirmation.get("answer"),
+    }
+    return render(request, "cpd/copy_pack.html", context)
 
 
 @require_GET

@@ -7,7 +7,10 @@ A panel is a title (the `h2` the home page draws), a template (the panel's body,
 the page's context plus what `context(request)` returns), an order, a column, and two callables
 that take the request: `condition` (show it at all?) and `context` (the data it shows, read
 through the app's own selectors with `request.scope`). The condition runs first, so a panel
-that is not shown costs no query."""
+that is not shown costs no query.
+
+Someone whose every employment has ended (docs/adr/0012) sees only the panels registered with
+`personal=True`: about their own records, showing nothing of any organisation."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +41,7 @@ class HomePanel:
     column: Column = "main"
     condition: Condition = always
     context: PanelContext = no_context
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,15 +70,22 @@ def register_home_panel(
     column: Column = "main",
     condition: Condition = always,
     context: PanelContext = no_context,
+    personal: bool = False,
 ) -> HomePanel:
-    """Add a panel. `name` is unique across apps: prefix it with the app ("cpd.hours")."""
-    return home_panels.register(name, HomePanel(name, title, template, order, column, condition, context))
+    """Add a panel. `name` is unique across apps: prefix it with the app ("cpd.hours").
+    `personal`: shown also to someone whose employment has ended (their own records only)."""
+    return home_panels.register(
+        name, HomePanel(name, title, template, order, column, condition, context, personal)
+    )
 
 
 def panels_for(request: AcademyRequest) -> dict[Column, list[ShownPanel]]:
     """The panels this request shows, by column, in order (then by name, so ties are stable)."""
     shown: dict[Column, list[ShownPanel]] = {"main": [], "side": []}
+    personal_only = getattr(request, "personal_only", False)
     for panel in sorted(home_panels.entries(), key=lambda p: (p.order, p.name)):
+        if personal_only and not panel.personal:
+            continue
         if panel.condition(request):
             shown[panel.column].append(
                 ShownPanel(panel.name, panel.title, panel.template, dict(panel.context(request)))

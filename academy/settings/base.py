@@ -233,6 +233,10 @@ ASYE_FEEDBACK_EXPIRY_DAYS = 14
 ASYE_FEEDBACK_LOOKUPS_PER_ADDRESS = 10
 ASYE_FEEDBACK_LOOKUPS_PER_CODE = 5
 ASYE_FEEDBACK_LOOKUP_WINDOW_SECONDS = 15 * 60
+# CPD peer confirmation links (cpd/peer/): how long a link works, and how many requests one
+# record may send in any 24 hours (a new request replaces the earlier link).
+CPD_PEER_LINK_DAYS = env.int("CPD_PEER_LINK_DAYS", default=30)
+CPD_PEER_REQUESTS_PER_DAY = env.int("CPD_PEER_REQUESTS_PER_DAY", default=5)
 # Defaults for the thresholds each organisation may set for itself (Organisation settings page).
 EVIDENCE_WAITING_DAYS = env.int("EVIDENCE_WAITING_DAYS", default=14)
 # Navigation badges (counts registered by apps) are cached per person this long.

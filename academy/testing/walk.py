@@ -38,11 +38,19 @@ WALK_MODULE = "tests.walk"
 class Persona:
     """Someone the walk signs in as: one active membership with `role` in `organisation`, which
     names one of the test organisations (`home`, `sibling`, `partnership`, `university`, `other`:
-    see `conftest.Orgs`)."""
+    see `conftest.Orgs`). An `ended` persona held that role until their employment ended: they
+    have no current role (docs/adr/0012), and rules expect for them what they expect for someone
+    holding no role in no organisation (`Persona.as_seen`)."""
 
     name: str
     role: str
     organisation: str
+    ended: bool = False
+
+    @property
+    def as_seen(self) -> "Persona":
+        """Who the rules see: nobody with a role, for a persona whose employment has ended."""
+        return Persona(self.name, "", "") if self.ended else self
 
 
 # What a rule expects: codes by persona name, or a function of the persona (None: the default).
@@ -51,7 +59,7 @@ Expect = Mapping[str, int] | Callable[[Persona], int | None]
 
 def _lookup(expect: Expect, persona: Persona) -> int | None:
     if callable(expect):
-        return expect(persona)
+        return expect(persona.as_seen)
     return expect.get(persona.name)
 
 

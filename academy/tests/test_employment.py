@@ -30,11 +30,16 @@ def _days(n: int) -> dt.date:
 
 
 def test_an_end_date_in_the_past_ends_access_before_the_sweep(client: Client, nqsw: User) -> None:
+    """The role gives nothing from the day after; the person still signs in, to their own
+    records only (docs/adr/0012-signing-in-after-employment-ends.md)."""
     membership = Membership.objects.get(user=nqsw)
     Membership.objects.filter(pk=membership.pk).update(ended_on=_days(-1))
     assert selectors.user_has_active_membership(user=nqsw) is False
     assert selectors.active_memberships(user=nqsw) == []
-    assert login(client, nqsw.email)["Location"] == reverse("account_inactive")
+    assert login(client, nqsw.email)["Location"] == reverse("academy:home")
+    response = client.get(reverse("academy:home"))
+    assert response.context["request"].personal_only is True
+    assert response.context["request"].organisation is None
 
 
 def test_the_last_day_still_counts(client: Client, nqsw: User) -> None:
@@ -43,14 +48,18 @@ def test_the_last_day_still_counts(client: Client, nqsw: User) -> None:
     assert login(client, nqsw.email)["Location"] == reverse("academy:home")
 
 
-def test_an_open_session_ends_when_the_date_passes(client: Client, nqsw: User) -> None:
+def test_an_open_session_loses_the_organisation_when_the_date_passes(client: Client, nqsw: User) -> None:
     Membership.objects.filter(user=nqsw).update(ended_on=timezone.localdate())
     client.force_login(nqsw)
-    assert client.get(reverse("academy:home")).status_code == 200
+    response = client.get(reverse("academy:home"))
+    assert response.context["request"].organisation is not None
     with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
+        client.force_login(nqsw)  # a day later the idle time-out would have signed them out
         response = client.get(reverse("academy:home"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+        assert response.status_code == 200
+        assert response.context["request"].personal_only is True
+        assert response.context["request"].organisation is None
+        assert client.get(reverse("academy:people")).status_code == 403
 
 
 def test_an_ended_role_gives_no_authority(psw: User, orgs: Orgs) -> None:
@@ -260,3 +269,61 @@ def test_notifications_about_an_organisation_whose_employment_ended_are_hidden(
     assert list(selectors.notifications_visible_to(user=nqsw)) == [about_home]
     Membership.objects.filter(user=nqsw).update(ended_on=_days(-1))
     assert list(selectors.notifications_visible_to(user=nqsw)) == []
+
+
+class TestAfterEmploymentEnds:
+    """docs/adr/0012: an ended employment leaves a personal-only sign-in; nothing else does."""
+
+    def _ended(self, orgs: Orgs, **user: Any) -> User:
+        person = UserFactory(**user)
+        MembershipFactory(
+            user=person, organisation=orgs.home, role=Role.PSW, ended_on=_days(-10), is_active=False
+        )
+        return person
+
+    def test_an_ended_employment_signs_in_without_organisation_roles_or_mfa(
+        self, client: Client, orgs: Orgs
+    ) -> None:
+        person = self._ended(orgs)  # a former PSW, with no authenticator
+        assert login(client, person.email)["Location"] == reverse("academy:home")
+        response = client.get(reverse("academy:home"))
+        assert response.status_code == 200
+        request = response.context["request"]
+        assert (request.personal_only, request.organisation, request.roles) == (True, None, frozenset())
+        labels = [item["label"] for item in response.context["nav_items"]]
+        assert "Home" in labels
+        assert not {"People", "Teams", "Frameworks", "Audit log", "Email outbox"} & set(labels)
+        assert client.get(reverse("academy:people")).status_code == 403
+        assert client.get(reverse("academy:audit_log")).status_code == 403
+
+    def test_an_inactive_account_is_refused_whatever_its_past(self, client: Client, orgs: Orgs) -> None:
+        person = self._ended(orgs, is_active=False)
+        response = login(client, person.email)
+        assert response.status_code == 302
+        assert response["Location"] != reverse("academy:home")
+        assert client.get(reverse("academy:home")).status_code == 302
+
+    def test_someone_who_never_had_a_role_is_refused(self, client: Client) -> None:
+        person = UserFactory()
+        assert login(client, person.email)["Location"] == reverse("account_inactive")
+
+    def test_access_withdrawn_without_an_end_date_is_refused(self, client: Client, orgs: Orgs) -> None:
+        person = UserFactory()
+        MembershipFactory(user=person, organisation=orgs.home, role=Role.NQSW, is_active=False)
+        assert login(client, person.email)["Location"] == reverse("account_inactive")
+
+    def test_an_open_session_of_an_account_switched_off_ends(self, client: Client, orgs: Orgs) -> None:
+        person = self._ended(orgs)
+        client.force_login(person)
+        assert client.get(reverse("academy:home")).status_code == 200
+        User.objects.filter(pk=person.pk).update(is_active=False)
+        response = client.get(reverse("academy:home"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+
+    def test_a_new_role_brings_the_organisation_back(self, client: Client, orgs: Orgs) -> None:
+        person = self._ended(orgs)
+        MembershipFactory(user=person, organisation=orgs.sibling, role=Role.SOCIAL_WORKER)
+        client.force_login(person)
+        request = client.get(reverse("academy:home")).context["request"]
+        assert (request.personal_only, request.organisation) == (False, orgs.sibling)

@@ -32,6 +32,9 @@ PERSONAS = (
     Persona("sibling_assessor", Role.ASSESSOR, "sibling"),
     # A PSW of a council outside the partnership.
     Persona("outsider", Role.PSW, "other"),
+    # A PSW of the home council whose employment has ended: signs in to their own CPD only, with
+    # no role anywhere and no authenticator (docs/adr/0012-signing-in-after-employment-ends.md).
+    Persona("former_employee", Role.PSW, "home", ended=True),
 )
 
 # Organisations whose roles reach the home council, where the walk's objects live.
@@ -67,7 +70,9 @@ def _own_notification(world: World, persona: str) -> str:
     """Each persona opens their own notification; those outside the home council try the home
     NQSW's instead, which must not be found."""
     owner = persona
-    if persona == ANONYMOUS or world.persona_spec(persona).organisation not in REACHES_HOME | {"university"}:
+    if persona == ANONYMOUS or world.persona_spec(persona).as_seen.organisation not in REACHES_HOME | {
+        "university"
+    }:
         owner = "nqsw"
     notification = NotificationFactory(recipient=world.persona(owner))
     return reverse("academy:notification_read", args=[notification.pk])

@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 
-from academy.demo import DEMO_DOMAIN, load_demo
+from academy.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
 from academy.models import User
 from academy.scope import Scope
-from cpd.models import CpdRecord
+from cpd.models import CpdRecord, PeerAnswer, PeerConfirmationRequest
 from cpd.rules import YearProgress
 from cpd.selectors import registration_year_get, year_progress
 
@@ -29,7 +31,7 @@ def test_demo_ledgers(frameworks: None) -> None:
         load_demo()
         count = CpdRecord.objects.count()
         load_demo()
-    assert CpdRecord.objects.count() == count == 9
+    assert CpdRecord.objects.count() == count == 12
     done = _progress("social-worker", "2025-26")
     assert done.met
     assert done.is_past
@@ -42,3 +44,33 @@ def test_demo_ledgers(frameworks: None) -> None:
     assert _progress("nqsw", "2026-27").drafts == 1
     assert _progress("assessor", "2025-26").drafts == 2
     assert _progress("psw", "2025-26").met
+    # The former social worker's employment has ended; their ledger stays theirs.
+    former = User.objects.get(email=f"former-social-worker@{DEMO_DOMAIN}")
+    assert not former.memberships.filter(is_active=True).exists()
+    assert _progress("former-social-worker", "2025-26").met
+    assert _progress("former-social-worker", "2026-27").distinct == 1
+    # Peer confirmations: the former social worker's confirmed, the social worker's waiting.
+    requests = {
+        r.record.person.email: r for r in PeerConfirmationRequest.objects.select_related("record__person")
+    }
+    assert len(requests) == 2
+    assert requests[f"former-social-worker@{DEMO_DOMAIN}"].answer == PeerAnswer.CONFIRMED
+    assert requests[f"social-worker@{DEMO_DOMAIN}"].answer == ""
+
+
+def test_the_demo_former_social_worker_signs_in_to_their_cpd(client: Client, frameworks: None) -> None:
+    with time_machine.travel(NOW, tick=False):
+        load_demo()
+        response = client.post(
+            reverse("account_login"),
+            {"login": f"former-social-worker@{DEMO_DOMAIN}", "password": DEMO_PASSWORD},
+        )
+        assert response["Location"] == reverse("academy:home")
+        ledger = client.get(reverse("cpd:ledger") + "?year=2025-26").content.decode()
+    assert "Mental capacity in practice: a refresher" in ledger
+    record = CpdRecord.objects.get(
+        person__email=f"former-social-worker@{DEMO_DOMAIN}", title__startswith="Mental"
+    )
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("cpd:record", args=[record.pk])).content.decode()
+    assert "Dana Whitlock confirmed on" in page

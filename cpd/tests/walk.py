@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from academy.testing.walk import Rule, WalkRegistry, World
+from cpd.tests import walk_peer
 from cpd.tests.factories import CpdRecordFactory
 from cpd.year_loader import load_registration_years
 
@@ -26,6 +27,7 @@ def _of_record(name: str) -> Any:
 
 def register(walk: WalkRegistry) -> None:
     walk.add_object("cpd_record", _record)
+    walk_peer.register(walk, owner=OWNER)
     walk.add_rules(
         {
             "cpd:ledger": Rule(lambda w, p: reverse("cpd:ledger")),

@@ -30,6 +30,8 @@ class Command(BaseCommand):
                 if person.role in MFA_ROLES and settings.MFA_REQUIRED_FOR_STAFF
                 else ""
             )
+            if person.ended_days_ago:
+                note = f" until {person.ended_days_ago} days ago: employment ended, their own CPD only"
             self.stdout.write(
                 f"  {person.email.ljust(width)}  {person.role.label}, {names[person.organisation]}{note}"
             )
