@@ -21,6 +21,7 @@ class AsyeConfig(AppConfig):
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
         from .services import PROGRAMME_VERSION_PUBLISH
+        from .supervision.demo import load_supervision_demo
         from .year.home import shows_year, year_context
 
         # A new programme version reaches every organisation: every academy admin's log shows it.
@@ -54,6 +55,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_asye_demo, order=30)
         register_demo_loader(load_agreement_demo, order=31)
         register_demo_loader(load_feedback_demo, order=32)
+        register_demo_loader(load_supervision_demo, order=33)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_home_panel(
             name="asye.year",

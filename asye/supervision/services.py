@@ -119,7 +119,7 @@ def _values(supervision: Supervision) -> dict[str, Any]:
         "held_on": supervision.held_on.isoformat(),
         "start_time": supervision.start_time.isoformat() if supervision.start_time else "",
         "duration_minutes": supervision.duration_minutes,
-        "supervisor": supervision.supervisor_id,
+        "supervisor": str(supervision.supervisor_id),
         "agenda": supervision.agenda,
         "discussion": supervision.discussion,
         "actions": supervision.actions,

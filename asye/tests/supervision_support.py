@@ -69,7 +69,10 @@ def caseload_month(
 
 
 def protected_time(
-    record: AsyeRecord, used_on: datetime.date = datetime.date(2026, 10, 2), hours: str = "3.5", activity: str = ""
+    record: AsyeRecord,
+    used_on: datetime.date = datetime.date(2026, 10, 2),
+    hours: str = "3.5",
+    activity: str = "",
 ) -> ProtectedTime:
     return ProtectedTime.objects.create(
         record=record,

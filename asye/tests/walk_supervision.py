@@ -45,12 +45,16 @@ def register(walk: WalkRegistry) -> None:
             "asye:supervisions": Rule(_record_url("asye:supervisions"), expect=READERS, default=404),
             "asye:supervision_new": Rule(_record_url("asye:supervision_new"), expect=RECORDERS, default=404),
             "asye:supervision": Rule(_session_url("asye:supervision"), expect=READERS, default=404),
-            "asye:supervision_edit": Rule(_session_url("asye:supervision_edit"), expect=RECORDERS, default=404),
+            "asye:supervision_edit": Rule(
+                _session_url("asye:supervision_edit"), expect=RECORDERS, default=404
+            ),
             "asye:supervision_confirm": Rule(
                 _session_url("asye:supervision_confirm"), expect=NQSW_ONLY, default=404
             ),
             "asye:workload": Rule(_record_url("asye:workload"), expect=READERS, default=404),
-            "asye:caseload_record": Rule(_record_url("asye:caseload_record"), expect=MANAGER_ONLY, default=404),
+            "asye:caseload_record": Rule(
+                _record_url("asye:caseload_record"), expect=MANAGER_ONLY, default=404
+            ),
             "asye:protected_time_add": Rule(
                 _record_url("asye:protected_time_add"), expect=NQSW_ONLY, default=404
             ),
