@@ -179,7 +179,7 @@ def record_intervals(
 
 
 def caseload_months_of(*, record: AsyeRecord) -> QuerySet[CaseloadMonth]:
-    return CaseloadMonth.objects.filter(record=record).select_related("recorded_by").order_by("-month")
+    return CaseloadMonth.objects.filter(record=record).order_by("-month")
 
 
 def protected_time_of(*, record: AsyeRecord) -> QuerySet[ProtectedTime]:

@@ -123,7 +123,8 @@ def test_judged_within_counts_each_ended_interval_once() -> None:
     second = cadence.judged_within(
         found, starts_on=D(2026, 10, 1), ends_on=D(2026, 12, 1), today=D(2026, 10, 20)
     )
-    assert len(first) == 4 and len(second) == 2  # the interval still running is in neither
+    assert len(first) == 4
+    assert len(second) == 2
     assert len(first) + len(second) == len(found) - 1
 
 
@@ -132,12 +133,12 @@ def test_judged_within_counts_each_ended_interval_once() -> None:
 
 def test_protected_hours_pro_rata_and_paused() -> None:
     common: dict[str, Any] = {"start": START, "planned_end": D(2027, 9, 1), "as_of": D(2026, 12, 1)}
-    period = {"starts_on": START, "ends_on": D(2026, 11, 30)}  # 91 days, 13 weeks
+    period: dict[str, Any] = {"starts_on": START, "ends_on": D(2026, 11, 30)}  # 91 days, 13 weeks
     assert allowance.protected_hours_expected(fte=1, **common, **period) == Decimal("48.1")
     assert allowance.protected_hours_expected(fte=Decimal("0.6"), **common, **period) == Decimal("28.9")
     paused = [Pause(D(2026, 10, 1), D(2026, 10, 14))]
     assert allowance.protected_hours_expected(fte=1, pauses=paused, **common, **period) == Decimal("40.7")
-    after_end = {"starts_on": D(2027, 8, 25), "ends_on": D(2027, 12, 31)}
+    after_end: dict[str, Any] = {"starts_on": D(2027, 8, 25), "ends_on": D(2027, 12, 31)}
     assert allowance.protected_hours_expected(fte=1, **common, **after_end) == Decimal("3.7")  # seven days
 
 
@@ -150,9 +151,12 @@ def test_reduction_percent() -> None:
 # --- Through the record, with the clock frozen ---------------------------------------------------
 
 
+def _record_of(pk: Any) -> AsyeRecord:
+    return AsyeRecord.objects.select_related("programme_version").prefetch_related("pauses").get(pk=pk)
+
+
 def _record(start: datetime.date, **fields: Any) -> AsyeRecord:
-    record = AsyeRecordFactory(start_date=start, **fields)
-    return AsyeRecord.objects.select_related("programme_version").prefetch_related("pauses").get(pk=record.pk)
+    return _record_of(AsyeRecordFactory(start_date=start, **fields).pk)
 
 
 def _held(record: AsyeRecord, *days: datetime.date) -> list[datetime.date]:
@@ -192,11 +196,9 @@ def test_on_a_date_in_summer_time(programme_types: None) -> None:
 
 @pytest.mark.django_db
 def test_across_a_recorded_pause(programme_types: None) -> None:
-    record = AsyeRecordFactory(start_date=START)
-    RecordPauseFactory(record=record, starts_on=D(2026, 9, 10), ends_on=D(2026, 9, 16))
-    record = (
-        AsyeRecord.objects.select_related("programme_version").prefetch_related("pauses").get(pk=record.pk)
-    )
+    made = AsyeRecordFactory(start_date=START)
+    RecordPauseFactory(record=made, starts_on=D(2026, 9, 10), ends_on=D(2026, 9, 16))
+    record = _record_of(made.pk)
     held = _held(record, D(2026, 9, 2), D(2026, 9, 20))
     with time_machine.travel(datetime.datetime(2026, 9, 29, 9, 0, tzinfo=datetime.UTC), tick=False):
         found = record_intervals(record, held)

@@ -132,7 +132,8 @@ def test_update_until_confirmed(record: AsyeRecord) -> None:
     )
     assert (updated.revision, updated.duration_minutes) == (2, 90)
     entry = AuditEntry.objects.get(verb="asye_supervision.update")
-    assert entry.before["duration_minutes"] == 60 and entry.after["duration_minutes"] == 90
+    assert entry.before["duration_minutes"] == 60
+    assert entry.after["duration_minutes"] == 90
     with pytest.raises(ValidationError, match="changed this supervision record after you opened it"):
         services.supervision_update(
             actor=record.line_manager.user,
@@ -161,11 +162,13 @@ def test_the_nqsw_confirms_and_reflects(record: AsyeRecord) -> None:
         services.supervision_confirm(actor=record.line_manager.user, attendance=attendance)
     confirmed = services.supervision_confirm(actor=record.nqsw.user, attendance=attendance)
     first = confirmed.confirmed_at
-    assert first is not None and confirmed.confirmed_by == record.nqsw.user
+    assert first is not None
+    assert confirmed.confirmed_by == record.nqsw.user
     again = services.supervision_confirm(
         actor=record.nqsw.user, attendance=attendance, reflection="I learnt a lot."
     )
-    assert again.confirmed_at == first and again.reflection == "I learnt a lot."
+    assert again.confirmed_at == first
+    assert again.reflection == "I learnt a lot."
     assert AuditEntry.objects.filter(verb="asye_supervision.confirm").count() == 2
 
 
