@@ -54,16 +54,13 @@ class Interval:
 
 
 def _calendar(
-    start: datetime.date, spans: Sequence[tuple[datetime.date, datetime.date]], day: int
+    start: datetime.date, pauses: Sequence[dates.Pause], day: int, today: datetime.date
 ) -> datetime.date:
-    """The calendar date of active day `day`: pause days skipped."""
-    found = start + datetime.timedelta(days=day)
-    for first, last in spans:
-        if first <= found:
-            found += datetime.timedelta(days=(last - first).days + 1)
-        else:
-            break
-    return found
+    """The calendar date of active day `day`, pause days skipped. A day falling on a pause's first
+    day moves past it, where a due date on it would stay (`shift_for_pauses` moves dates after a
+    pause's start): so the next day is shifted, and the day before it taken."""
+    one = datetime.timedelta(days=1)
+    return dates.shift_for_pauses(start + datetime.timedelta(days=day) + one, pauses, as_of=today) - one
 
 
 def band_bounds(
@@ -106,7 +103,6 @@ def intervals(
     """The intervals from the start to `today` (those begun by then), each met, missed or due."""
     if today < start:
         return []
-    spans = dates.pause_spans(pauses, as_of=today)
     held_sorted = sorted(held)
     found: list[Interval] = []
     for low, high, band in band_bounds(start, bands, length_months=length_months, fte=fte):
@@ -117,10 +113,10 @@ def intervals(
             end = min(day + every, high)
             if 0 < high - end < every / 2:
                 end = high
-            first = _calendar(start, spans, day)
+            first = _calendar(start, pauses, day, today)
             if first > today:
                 return found
-            last = _calendar(start, spans, end - 1)
+            last = _calendar(start, pauses, end - 1, today)
             index = bisect.bisect_left(held_sorted, first)
             inside = held_sorted[index] if index < len(held_sorted) and held_sorted[index] <= last else None
             if inside is not None:

@@ -187,36 +187,55 @@ class ConfirmForm(forms.Form):
         self.helper.layout = Layout("reflection", Submit("submit", label))
 
 
-class CaseloadForm(forms.Form):
-    month = forms.DateField()
-    caseload = forms.DecimalField(
-        label="The NQSW's caseload",
-        min_value=Decimal(0),
-        max_value=Decimal(999),
-        decimal_places=1,
-        help_text="Cases, or weighted points if your team counts that way.",
+PLACES = {1: "one decimal place", 2: "two decimal places"}
+
+
+def _number_field(
+    label: str, what: str, *, low: str, high: str, places: int, help_text: str, messages: dict[str, str]
+) -> forms.DecimalField:
+    """A short decimal input with GOV.UK-style messages; `messages` adds the ones that name limits."""
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal(low),
+        max_value=Decimal(high),
+        decimal_places=places,
+        help_text=help_text,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
         error_messages={
+            "max_decimal_places": f"Give {what} to {PLACES[places]} at most",
+            **messages,
+        },
+    )
+
+
+class CaseloadForm(forms.Form):
+    month = forms.DateField()
+    caseload = _number_field(
+        "The NQSW's caseload",
+        "the caseload",
+        low="0",
+        high="999",
+        places=1,
+        help_text="Cases, or weighted points if your team counts that way.",
+        messages={
             "required": "Enter the NQSW's caseload",
             "invalid": "Enter the caseload as a number, like 18",
             "min_value": "The caseload cannot be below 0",
             "max_value": "The caseload must be 999 or less",
-            "max_decimal_places": "Give the caseload to one decimal place at most",
         },
     )
-    comparison = forms.DecimalField(
-        label="Comparison figure",
-        min_value=Decimal(1),
-        max_value=Decimal(999),
-        decimal_places=1,
+    comparison = _number_field(
+        "Comparison figure",
+        "the comparison figure",
+        low="1",
+        high="999",
+        places=1,
         help_text="An experienced colleague's caseload in the same team, counted the same way.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
-        error_messages={
+        messages={
             "required": "Enter the comparison figure",
             "invalid": "Enter the comparison figure as a number, like 20",
             "min_value": "The comparison figure must be at least 1",
             "max_value": "The comparison figure must be 999 or less",
-            "max_decimal_places": "Give the comparison figure to one decimal place at most",
         },
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=500)
@@ -234,19 +253,18 @@ class CaseloadForm(forms.Form):
 
 class ProtectedTimeForm(forms.Form):
     submit_token = forms.UUIDField(widget=forms.HiddenInput)
-    hours = forms.DecimalField(
-        label="Hours used",
-        min_value=Decimal("0.25"),
-        max_value=Decimal("37.5"),
-        decimal_places=2,
+    hours = _number_field(
+        "Hours used",
+        "the hours",
+        low="0.25",
+        high="37.5",
+        places=2,
         help_text="For example, 3.5",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
-        error_messages={
+        messages={
             "required": "Enter the hours you used",
             "invalid": "Enter the hours as a number, like 3.5",
             "min_value": "Enter at least a quarter of an hour (0.25)",
             "max_value": "Enter at most 37.5 hours for one day's entry",
-            "max_decimal_places": "Give the hours to two decimal places at most",
         },
     )
     activity = forms.CharField(

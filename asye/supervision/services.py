@@ -60,6 +60,15 @@ def _lock(records: Sequence[AsyeRecord]) -> None:
     list(AsyeRecord.objects.select_for_update().filter(pk__in=[r.pk for r in records]).order_by("pk"))
 
 
+def _begin(actor: User, membership: Membership, record: AsyeRecord, refusal: str) -> None:
+    """The actor holds `membership` (the record's NQSW or line manager), the record is open, and
+    no other write to it runs meanwhile."""
+    if not _holds(membership, actor):
+        raise PermissionDenied(refusal)
+    _require_open(record)
+    _lock([record])
+
+
 def clean_actions(actions: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     """Agreed actions as stored: the action, its owner and its due date (ISO), blanks dropped."""
     cleaned = []
@@ -244,10 +253,7 @@ def supervision_confirm(
     """The NQSW confirms the record of a session on their record (once; later calls change only
     the reflection)."""
     record = attendance.record
-    if not _holds(record.nqsw, actor):
-        raise PermissionDenied("Only the NQSW confirms their supervision.")
-    _require_open(record)
-    _lock([record])
+    _begin(actor, record.nqsw, record, "Only the NQSW confirms their supervision.")
     locked = SupervisionAttendance.objects.select_for_update().get(pk=attendance.pk)
     before = {"confirmed": locked.confirmed_at is not None, "reflection": locked.reflection}
     reflection = reflection.strip()
@@ -286,10 +292,7 @@ def caseload_record(
 ) -> CaseloadMonth:
     """Set the month's caseload and comparison figure (a second entry for a month replaces the
     first; both are audited)."""
-    if not _holds(record.line_manager, actor):
-        raise PermissionDenied("Only the line manager records the workload.")
-    _require_open(record)
-    _lock([record])
+    _begin(actor, record.line_manager, record, "Only the line manager records the workload.")
     month = month.replace(day=1)
     if month < record.start_date.replace(day=1):
         raise ValidationError({"month": "Choose a month from the start of the ASYE onwards."})
@@ -335,10 +338,7 @@ def protected_time_add(
     found = ProtectedTime.objects.filter(submit_token=submit_token).first()
     if found is not None:
         return found
-    if not _holds(record.nqsw, actor):
-        raise PermissionDenied("Only the NQSW records their protected development time.")
-    _require_open(record)
-    _lock([record])
+    _begin(actor, record.nqsw, record, "Only the NQSW records their protected development time.")
     if used_on < record.start_date:
         raise ValidationError({"used_on": "The date must be on or after the start of your ASYE."})
     if used_on > timezone.localdate():
@@ -366,10 +366,7 @@ def protected_time_add(
 @transaction.atomic
 def protected_time_remove(*, actor: User, entry: ProtectedTime) -> None:
     record = entry.record
-    if not _holds(record.nqsw, actor):
-        raise PermissionDenied("Only the NQSW changes their protected development time.")
-    _require_open(record)
-    _lock([record])
+    _begin(actor, record.nqsw, record, "Only the NQSW changes their protected development time.")
     audit_log(
         actor=actor,
         verb="asye_protected_time.remove",
