@@ -72,7 +72,7 @@ class SupervisionForm(forms.Form):
             help_text="For example, 14:30",
             input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
             error_messages={"invalid": "Enter the start time like 14:30"},
-            widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
         )
         self.fields["duration_minutes"] = forms.IntegerField(
             label="Length in minutes",

@@ -122,13 +122,10 @@ def last_held(held: Iterable[datetime.date]) -> str:
 # --- Supervision lists and pages ----------------------------------------------------------------
 
 
-def supervisions_head(*, notes: bool) -> list[str]:
-    return ["Date", "Kind", "Length", "Supervisor", "NQSW's confirmation"]
+SUPERVISIONS_HEAD = ["Date", "Kind", "Length", "Supervisor", "NQSW's confirmation"]
 
 
-def supervision_rows(
-    attendances: Iterable[SupervisionAttendance], record: AsyeRecord, *, notes: bool
-) -> list[list[object]]:
+def supervision_rows(attendances: Iterable[SupervisionAttendance], record: AsyeRecord) -> list[list[object]]:
     """One row per session on the record. The date links to the session's page for everyone
     who reads the record; the page itself shows the notes only to those who may read them."""
     rows = []

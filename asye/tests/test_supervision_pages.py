@@ -148,10 +148,12 @@ def test_a_group_session_appears_on_each_attendees_record(
 
 
 def test_editing_a_supervision(client: Client, assessor: Any, record: AsyeRecord) -> None:
-    session = supervision_on(record, D(2026, 11, 2))
+    session = supervision_on(record, D(2026, 11, 2), start_time=datetime.time(9, 5))
     client.force_login(assessor)
     url = reverse("asye:supervision_edit", args=[record.pk, session.pk])
-    assert "Caseload, a complex assessment" in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert "Caseload, a complex assessment" in html
+    assert 'value="09:05"' in html
     data = {k: v for k, v in _form(record).items() if k not in ("submit_token", "kind")} | {"revision": "1"}
     assert client.post(url, data).status_code == 302
     session.refresh_from_db()
