@@ -21,6 +21,7 @@ class AsyeConfig(AppConfig):
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
         from .services import PROGRAMME_VERSION_PUBLISH
+        from .supervision.demo import load_supervision_demo
         from .year.home import shows_year, year_context
 
         # A new programme version reaches every organisation: every academy admin's log shows it.
@@ -35,6 +36,12 @@ class AsyeConfig(AppConfig):
         register_nav(
             label="My NQSWs", url_name="asye:assigned", order=25, roles={Role.ASSESSOR, Role.LINE_MANAGER}
         )
+        register_nav(
+            label="Supervision",
+            url_name="asye:supervision_overview",
+            order=27,
+            roles={Role.ASSESSOR, Role.LINE_MANAGER},
+        )
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
         register_nav(
@@ -48,6 +55,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_asye_demo, order=30)
         register_demo_loader(load_agreement_demo, order=31)
         register_demo_loader(load_feedback_demo, order=32)
+        register_demo_loader(load_supervision_demo, order=33)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_home_panel(
             name="asye.year",

@@ -161,3 +161,11 @@ def month_of_programme(start: datetime.date, today: datetime.date) -> int:
     if add_months(start, months) > today:
         months -= 1
     return months + 1
+
+
+def pause_spans(
+    pauses: Iterable[Pause], *, as_of: datetime.date | None = None
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The pauses as sorted (first day, last day) spans, overlaps merged; an open pause runs to
+    `as_of`, or is left out without it."""
+    return _merged(pauses, as_of)

@@ -245,3 +245,10 @@ from .feedback.models import (  # noqa: E402, F401
     FeedbackRequest,
     FeedbackRequestStatus,
 )
+from .supervision.models import (  # noqa: E402, F401
+    CaseloadMonth,
+    ProtectedTime,
+    Supervision,
+    SupervisionAttendance,
+    SupervisionKind,
+)

@@ -74,3 +74,29 @@ def test_demo_feedback_requests_in_every_state(programme_types: None) -> None:
     assert answered.evidence.status == EvidenceStatus.DRAFT
     assert "district nurse, community health team" in answered.evidence.answers["giver"]
     assert all(len(r.secret_hash) == 64 for r in requests)  # a hash, never a code
+
+
+def test_demo_supervision_workload_and_protected_time(programme_types: None) -> None:
+    from asye.supervision import cadence
+    from asye.supervision.models import CaseloadMonth, ProtectedTime, Supervision, SupervisionKind
+    from asye.supervision.selectors import record_intervals, supervision_dates
+
+    load_demo()
+    counts = (Supervision.objects.count(), CaseloadMonth.objects.count(), ProtectedTime.objects.count())
+    load_demo()
+    assert (
+        Supervision.objects.count(),
+        CaseloadMonth.objects.count(),
+        ProtectedTime.objects.count(),
+    ) == counts
+    assert all(counts)
+    group = Supervision.objects.get(kind=SupervisionKind.GROUP)
+    assert group.attendances.count() == 2
+    records = list(AsyeRecord.objects.select_related("programme_version").prefetch_related("pauses"))
+    held = supervision_dates(records)
+    states = [
+        interval.state for record in records for interval in record_intervals(record, held.get(record.pk, []))
+    ]
+    assert states.count(cadence.MISSED) == 1
+    assert cadence.MET in states
+    assert cadence.DUE in states

@@ -354,11 +354,12 @@ def test_home_query_count(
     # BASE_NQSW (the navigation's "has a record", cached then for the panel's condition too)
     # + the five latest unread notifications, + the NQSW's records with everything joined,
     # + their pauses, + the newest agreement, + its signatures, + the plans with row counts,
-    # + the evidence counted by kind and status, + the CPD panel's records this year
-    with django_assert_num_queries(BASE_NQSW + 8):
+    # + the evidence counted by kind and status, + the supervision days, + the CPD panel's
+    # records this year
+    with django_assert_num_queries(BASE_NQSW + 9):
         response = client.get(reverse("academy:home"))
     assert "Your ASYE year" in response.content.decode()
-    assert BASE_NQSW + 8 <= 12
+    assert BASE_NQSW + 9 <= 13
 
 
 def test_year_page_query_count(
@@ -368,8 +369,8 @@ def test_year_page_query_count(
     client.force_login(assessor)
     # BASE_MFA, + the "Evidence to review" badge, + the record with everything joined, + its
     # pauses, + the newest agreement, + its signatures, + the plans with row counts, + the
-    # evidence counted by kind and status
-    with django_assert_num_queries(BASE_MFA + 7):
+    # evidence counted by kind and status, + the supervision days
+    with django_assert_num_queries(BASE_MFA + 8):
         response = client.get(reverse("asye:year", args=[record.pk]))
     assert response.status_code == 200
 

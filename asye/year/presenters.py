@@ -38,6 +38,8 @@ from asye.evidence.selectors import KindCounts
 from asye.models import AsyeRecord, ReviewKey
 from asye.presenters import month_words, next_review_cell, person, status_tag
 from asye.selectors import ASSESSOR, NQSW, RecordSchedule
+from asye.supervision.presenters import cadence_state, cadence_summary
+from asye.supervision.selectors import record_intervals
 
 from .selectors import Progress, YearData
 
@@ -278,10 +280,23 @@ def final_section(data: YearData) -> Section:
     return Section("Final assessment", [item], "year-final")
 
 
+def supervision_item(data: YearData) -> dict[str, Any]:
+    """Supervision against the programme's cadence, so far (met, missed, due)."""
+    found = record_intervals(data.record, data.supervision_held, today=data.today)
+    url = reverse("asye:supervisions", args=[data.record.pk])
+    return _item("Supervision", cadence_state(found), url=url, hint=cadence_summary(found))
+
+
+def supervision_section(data: YearData) -> Section:
+    links = (("Workload and protected time", reverse("asye:workload", args=[data.record.pk])),)
+    return Section("Supervision and support", [supervision_item(data)], "year-supervision", links=links)
+
+
 def year_sections(data: YearData, relations: frozenset[str]) -> list[Section]:
     return [
         agreement_section(data, relations),
         plans_section(data, relations),
+        supervision_section(data),
         evidence_section(data, relations),
         reviews_section(data),
         final_section(data),
@@ -329,6 +344,7 @@ def home_items(data: YearData, relations: frozenset[str]) -> list[dict[str, Any]
     items.append(
         _item("Evidence", status, url=reverse("asye:evidence_list", args=[record.pk]), hint=" ".join(hints))
     )
+    items.append(supervision_item(data))
     review = data.schedule.next_review
     if review is not None and review.key != ReviewKey.FINAL:
         items.append(
