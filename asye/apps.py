@@ -12,11 +12,13 @@ class AsyeConfig(AppConfig):
         from academy.reference_data import register_deployment_wide_verb
         from academy.registry.demo import register_demo_loader
         from academy.registry.home_panels import register_home_panel
+        from academy.registry.used_in import CPD_RECORD, register_used_in
         from academy.roles import STAFF_ROLES, Role
 
         from . import navigation
         from .agreement.demo import load_agreement_demo
         from .demo import load_asye_demo
+        from .evidence.citations.used_in import cited_as_evidence
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
@@ -58,3 +60,4 @@ class AsyeConfig(AppConfig):
             context=year_context,
         )
         register_feedback_emails()
+        register_used_in(kind=CPD_RECORD, name="asye.evidence", provider=cited_as_evidence)

@@ -238,6 +238,7 @@ from .evidence.models import (  # noqa: E402, F401
     EvidenceStatus,
     EvidenceTransition,
 )
+from .evidence.citations.models import CpdCitation  # noqa: E402, F401
 from .feedback.models import (  # noqa: E402, F401
     FeedbackAudience,
     FeedbackChannel,
