@@ -18,6 +18,7 @@ class AsyeConfig(AppConfig):
         from . import navigation
         from .agreement.demo import load_agreement_demo
         from .demo import load_asye_demo
+        from .evidence.citations.demo import load_citation_demo
         from .evidence.citations.used_in import cited_as_evidence
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .feedback.demo import load_feedback_demo
@@ -50,6 +51,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_asye_demo, order=30)
         register_demo_loader(load_agreement_demo, order=31)
         register_demo_loader(load_feedback_demo, order=32)
+        register_demo_loader(load_citation_demo, order=45)  # after the CPD demo (40)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_home_panel(
             name="asye.year",

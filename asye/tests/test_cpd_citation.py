@@ -376,3 +376,21 @@ def test_choose_page_query_count(
     html = response.content.decode()
     assert html.count("Already cited") == 3
     assert html.count("Not cited") == 3
+
+
+# --- Demo ---------------------------------------------------------------------------------------------
+
+
+def test_demo_cites_a_cpd_record(programme_types: None) -> None:
+    from academy.demo import load_demo
+    from academy.registry.used_in import cpd_record_used_in
+
+    load_demo()
+    load_demo()
+    citation = CpdCitation.objects.select_related("item__record__nqsw__user", "cpd_record").get()
+    assert citation.item.status == EvidenceStatus.SUBMITTED
+    assert citation.item.record.nqsw.user.email == "nqsw@demo.academy.test"
+    nqsw = citation.item.record.nqsw
+    scope = Scope.of(nqsw.user, nqsw.organisation, [nqsw.role])
+    uses = cpd_record_used_in(record_id=citation.cpd_record_id, scope=scope)  # type: ignore[arg-type]
+    assert [use.label for use in uses] == [f"ASYE evidence: {citation.item.title}"]
