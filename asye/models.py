@@ -230,6 +230,7 @@ from .agreement.models import (  # noqa: E402, F401
     PlanRow,
     SignatureCapacity,
 )
+from .evidence.citations.models import CpdCitation  # noqa: E402, F401
 from .evidence.models import (  # noqa: E402, F401
     AnonymisationCheck,
     EvidenceComment,
@@ -238,7 +239,6 @@ from .evidence.models import (  # noqa: E402, F401
     EvidenceStatus,
     EvidenceTransition,
 )
-from .evidence.citations.models import CpdCitation  # noqa: E402, F401
 from .feedback.models import (  # noqa: E402, F401
     FeedbackAudience,
     FeedbackChannel,

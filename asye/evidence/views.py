@@ -81,7 +81,9 @@ def evidence_add(request: AcademyRequest, pk: str) -> HttpResponse:
     element = request.GET.get("element", "")
     choices = presenters.kind_choices(record, element=element if element.isdigit() else "")
     cite_url = reverse("asye:evidence_cite", args=[record.pk])
-    return render(request, "asye/evidence/add.html", {"record": record, "choices": choices, "cite_url": cite_url})
+    return render(
+        request, "asye/evidence/add.html", {"record": record, "choices": choices, "cite_url": cite_url}
+    )
 
 
 def _evidence_form(

@@ -73,7 +73,9 @@ def cite(record: AsyeRecord, cpd_record: CpdRecord, **overrides: Any) -> Any:
 # --- The service ---------------------------------------------------------------------------------
 
 
-def test_citing_makes_a_learning_activity_from_the_cpd_record(record: AsyeRecord, cpd_record: CpdRecord) -> None:
+def test_citing_makes_a_learning_activity_from_the_cpd_record(
+    record: AsyeRecord, cpd_record: CpdRecord
+) -> None:
     element = topic("4.6")
     item = cite(record, cpd_record, elements=[element], idempotency_key="k1")
     assert item.kind == EvidenceKind.LEARNING_ACTIVITY

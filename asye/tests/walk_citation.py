@@ -20,7 +20,9 @@ def register(walk: WalkRegistry, *, nqsw_only: Mapping[str, int]) -> None:
     walk.add_rules(
         {
             "asye:evidence_cite": Rule(
-                lambda w, p: reverse("asye:evidence_cite", args=[w["record"].pk]), expect=nqsw_only, default=404
+                lambda w, p: reverse("asye:evidence_cite", args=[w["record"].pk]),
+                expect=nqsw_only,
+                default=404,
             ),
             "asye:evidence_cite_record": Rule(
                 lambda w, p: reverse("asye:evidence_cite_record", args=[w["record"].pk, w["cpd_to_cite"].pk]),

@@ -21,9 +21,9 @@ class CiteForm(EvidenceForm):
         super().__init__(*args, **kwargs)
         for name in ("title", "date", "attachment", "version"):
             del self.fields[name]
-        self.fields["elements"].label = "Which parts of the frameworks does this show?"
         self.fields["elements"].help_text = (
-            "We have ticked the parts of the standards your CPD record is tagged with. Change them if you need to."
+            "We have ticked the parts of the standards your CPD record is tagged with. "
+            "Change them if you need to."
         )
 
     def service_values(self) -> dict[str, Any]:

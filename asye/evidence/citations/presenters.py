@@ -35,7 +35,9 @@ def choice_rows(
         else:
             title = Cell(cpd_record.title, hint="Already cited")
             status = Cell("View the evidence", href=reverse("asye:evidence", args=[item_id]))
-        rows.append([title, format_date(cpd_record.occurred_on), cpd_record.get_activity_type_display(), status])
+        rows.append(
+            [title, format_date(cpd_record.occurred_on), cpd_record.get_activity_type_display(), status]
+        )
     return rows
 
 

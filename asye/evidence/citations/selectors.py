@@ -44,7 +44,7 @@ def citation_of(item: EvidenceItem) -> CpdCitation | None:
         return None
 
 
-def evidence_citing(*, scope: Scope, cpd_record_id: UUID | str) -> QuerySet[EvidenceItem]:
+def evidence_citing(*, scope: Scope, cpd_record_id: UUID) -> QuerySet[EvidenceItem]:
     """Evidence items citing the CPD record, in the portfolios the person may read (one query)."""
     readable = record_selectors.records_visible_to(scope=scope).order_by().values("pk")
     return (
