@@ -31,16 +31,6 @@ from cpd.tests.factories import CpdRecordFactory, PeerReflectionFactory, person_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def record(orgs: Orgs, personas: dict[str, Any], programme_types: None) -> AsyeRecord:
-    return AsyeRecordFactory(
-        organisation=orgs.home,
-        nqsw=membership_of(personas["nqsw"], orgs.home, Role.NQSW),
-        assessor=membership_of(personas["assessor"], orgs.home, Role.ASSESSOR),
-        line_manager=membership_of(personas["manager"], orgs.home, Role.LINE_MANAGER),
-    )
-
-
 def topic(code: str = "4.6") -> FrameworkElement:
     return cpd_selectors.cpd_topic_elements().get(code=code)
 
@@ -268,7 +258,7 @@ def test_the_assessor_reads_the_cited_words_but_not_the_cpd_record(
         assert client.get(reverse("cpd:copy_pack", args=[cpd_record.pk])).status_code == 404
 
 
-def test_the_nqsw_sees_the_copy_and_a_link_to_their_record(
+def test_the_nqsw_sees_the_copy_a_link_to_their_record_and_where_it_is_used(
     client: Client, nqsw: Any, record: AsyeRecord, cpd_record: CpdRecord
 ) -> None:
     item = cite(record, cpd_record)
@@ -280,16 +270,7 @@ def test_the_nqsw_sees_the_copy_and_a_link_to_their_record(
     edit = client.get(reverse("asye:evidence_edit", args=[item.pk])).content.decode()
     assert 'name="answer_activity"' not in edit
     assert 'name="title"' in edit
-
-
-# --- "Used in" on the CPD record -------------------------------------------------------------------
-
-
-def test_the_cpd_record_shows_where_it_is_used(
-    client: Client, nqsw: Any, record: AsyeRecord, cpd_record: CpdRecord
-) -> None:
-    item = cite(record, cpd_record)
-    client.force_login(nqsw)
+    # "Used in" on the CPD record (the core's registry, asye's provider).
     html = client.get(reverse("cpd:record", args=[cpd_record.pk])).content.decode()
     assert "Used in" in html
     assert "ASYE evidence: Mental capacity refresher" in html

@@ -12,9 +12,6 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from academy.models import User
-from academy.roles import Role
-from asye.programme_loader import load_programme_types
-from asye.tests.factories import AsyeRecordFactory, membership_of
 from conftest import Orgs
 
 from .steps import (
@@ -24,6 +21,7 @@ from .steps import (
     new_strict_page,
     sign_in,
 )
+from .test_evidence_journey import given_an_nqsw_with_a_record
 
 COURSE = {
     "title": "Mental capacity refresher",
@@ -50,16 +48,6 @@ def check(page: Page) -> None:
     assert page.csp_violations == []  # type: ignore[attr-defined]
     assert_forms_leave_validation_to_the_server(page)
     check_accessibility_under_csp(page)
-
-
-def given_an_nqsw_with_an_asye_record(orgs: Orgs, nqsw: User, assessor: User, manager: User) -> Any:
-    load_programme_types()
-    return AsyeRecordFactory(
-        organisation=orgs.home,
-        nqsw=membership_of(nqsw, orgs.home, Role.NQSW),
-        assessor=membership_of(assessor, orgs.home, Role.ASSESSOR),
-        line_manager=membership_of(manager, orgs.home, Role.LINE_MANAGER),
-    )
 
 
 def when_they_record(page: Page, entry: dict[str, str], day: datetime.date) -> None:
@@ -175,7 +163,7 @@ def test_the_cpd_journey(
     strict_context: BrowserContext,
     live_server: Any,
 ) -> None:
-    given_an_nqsw_with_an_asye_record(orgs, nqsw, assessor, manager)
+    given_an_nqsw_with_a_record(orgs, nqsw, assessor, manager)
     page = new_strict_page(strict_context)
     day = timezone.localdate()
     sign_in(page, live_server, nqsw)
