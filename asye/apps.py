@@ -12,11 +12,14 @@ class AsyeConfig(AppConfig):
         from academy.reference_data import register_deployment_wide_verb
         from academy.registry.demo import register_demo_loader
         from academy.registry.home_panels import register_home_panel
+        from academy.registry.used_in import CPD_RECORD, register_used_in
         from academy.roles import STAFF_ROLES, Role
 
         from . import navigation
         from .agreement.demo import load_agreement_demo
         from .demo import load_asye_demo
+        from .evidence.citations.demo import load_citation_demo
+        from .evidence.citations.used_in import cited_as_evidence
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
@@ -56,6 +59,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_agreement_demo, order=31)
         register_demo_loader(load_feedback_demo, order=32)
         register_demo_loader(load_supervision_demo, order=33)
+        register_demo_loader(load_citation_demo, order=45)  # after the CPD demo (40)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_home_panel(
             name="asye.year",
@@ -66,3 +70,4 @@ class AsyeConfig(AppConfig):
             context=year_context,
         )
         register_feedback_emails()
+        register_used_in(kind=CPD_RECORD, name="asye.evidence", provider=cited_as_evidence)

@@ -230,6 +230,7 @@ from .agreement.models import (  # noqa: E402, F401
     PlanRow,
     SignatureCapacity,
 )
+from .evidence.citations.models import CpdCitation  # noqa: E402, F401
 from .evidence.models import (  # noqa: E402, F401
     AnonymisationCheck,
     EvidenceComment,

@@ -118,6 +118,26 @@ def cpd_record_get_for_user(*, scope: Scope, pk: UUID | str, write: bool = False
     return record
 
 
+def cpd_records_citable(*, scope: Scope) -> QuerySet[CpdRecord]:
+    """The signed-in person's completed records, newest first, with the columns a list of them
+    shows: what they may cite elsewhere (ASYE evidence). Never anyone else's."""
+    return (
+        _own(scope.user)
+        .filter(status=RecordStatus.COMPLETE)
+        .only("id", "person_id", "title", "activity_type", "occurred_on", "status")
+        .order_by("-occurred_on", "-created_at")
+    )
+
+
+def cpd_record_citable_get(*, scope: Scope, pk: UUID | str) -> CpdRecord:
+    """One of the signed-in person's completed records, with its topics and peer reflection;
+    404 for a draft and for anyone else's record."""
+    record = cpd_record_get_for_user(scope=scope, pk=pk)
+    if not record.is_complete:
+        raise Http404("Only a completed CPD record can be cited.")
+    return record
+
+
 def cpd_record_attachments(*, record: CpdRecord) -> QuerySet[StoredFile]:
     """The record's files, for a record already reached through `cpd_record_get_for_user`."""
     return stored_files_of(owner_kind=FILE_OWNER_KIND, owner_id=record.pk)

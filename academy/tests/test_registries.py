@@ -2,7 +2,7 @@
 with conditions and counts, "used in" providers, demo data loaders and reminder producers. Each
 test registers its own entry for the length of a `with` block, as an app would at start-up."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -197,6 +197,20 @@ def test_the_count_shows_as_a_badge_and_zero_shows_nothing(client: Client, nqsw:
 # --- Where a CPD record is used ---------------------------------------------------------------
 
 
+@pytest.fixture
+def only_test_providers() -> Iterator[None]:
+    """Set the apps' own providers (asye's cited evidence) aside: these tests ask with made-up
+    people, and check exactly what the test providers return."""
+    saved = {name: used_in_providers.get(name) for name in used_in_providers.names()}
+    for name in saved:
+        used_in_providers.unregister(name)
+    yield
+    for name, entry in saved.items():
+        if entry is not None:
+            used_in_providers.register(name, entry)
+
+
+@pytest.mark.usefixtures("only_test_providers")
 def test_used_in_gathers_every_provider_for_the_kind(orgs: Orgs) -> None:
     record = uuid4()
     seen: list[tuple[RecordId, Scope]] = []
@@ -232,6 +246,7 @@ def test_used_in_gathers_every_provider_for_the_kind(orgs: Orgs) -> None:
     assert used_in(kind=CPD_RECORD, record_id=record, scope=home) == []  # providers gone
 
 
+@pytest.mark.usefixtures("only_test_providers")
 def test_a_failing_provider_is_not_hidden() -> None:
     def broken(*, record_id: RecordId, scope: Scope) -> Iterable[UsedIn]:
         raise RuntimeError("provider failed")

@@ -15,6 +15,9 @@ from asye.models import EvidenceKind, ProgrammeTypeVersion
 OBSERVER_PREFIX = "observer_"
 STATEMENT_PREFIX = "statement_"
 MAX_ANSWER_CHARACTERS = 20_000
+# A cited CPD record's peer reflection, kept among the answers (asye/evidence/citations).
+PEER_REFLECTION_ANSWER = "cpd_peer_reflection"
+PEER_REFLECTION_LABEL = "Peer reflection, from your CPD record"
 
 
 # How confident the NQSW is against one statement (self-assessment).

@@ -11,7 +11,7 @@ from academy.files.storage import private_storage
 from academy.organisations.selectors import organisation_settings_for
 from asye.anonymisation import Flag, extract_text, scan_filename, scan_text
 
-from .forms_data import kind_form
+from .forms_data import PEER_REFLECTION_ANSWER, PEER_REFLECTION_LABEL, kind_form
 from .models import EvidenceItem
 
 
@@ -40,7 +40,7 @@ class GuardFlag:
 
 def _answer_passages(item: EvidenceItem) -> Iterable[Passage]:
     form = kind_form(item.record.programme_version, item.kind)
-    prompts = {**form.nqsw_prompts, **form.observer_prompts}
+    prompts = {**form.nqsw_prompts, **form.observer_prompts, PEER_REFLECTION_ANSWER: PEER_REFLECTION_LABEL}
     for key, value in (item.answers or {}).items():
         if isinstance(value, str) and value.strip():
             yield Passage(f"answer:{key}", prompts.get(key, key), value)

@@ -79,7 +79,7 @@ def evidence_get_for_user(*, scope: Scope, pk: UUID | str, write: bool = False) 
     readable_records = record_selectors.records_visible_to(scope=scope).values("pk")
     observed = Q(observer__user=scope.user) & _current("observer")
     item = (
-        EvidenceItem.objects.select_related(*_RECORD_JOINS, "observer__user", "created_by")
+        EvidenceItem.objects.select_related(*_RECORD_JOINS, "observer__user", "created_by", "cpd_citation")
         .prefetch_related("record__pauses")
         .filter(Q(record__in=readable_records) | observed, pk=pk)
         .first()

@@ -17,6 +17,8 @@ from academy.models import FrameworkElement, Membership, User
 from asye.models import AsyeRecord, EvidenceKind
 
 from . import selectors
+from .citations import snapshot as citation_snapshot
+from .citations.models import CpdCitation
 from .forms_data import MAX_ANSWER_CHARACTERS, RATING_LABELS, kind_form
 from .guard import GuardFlag, guard_flags
 from .models import (
@@ -255,7 +257,7 @@ def evidence_update(
     }
     item.title = title.strip()
     item.date = date
-    item.answers = {**_clean_answers(record, item.kind, answers), **observer_part}
+    item.answers = {**_clean_answers(record, item.kind, answers), **observer_part, **_cited_part(item)}
     item.observer = _check_observer(record, item.kind, observer)
     item.version += 1
     chosen = _check_elements(record, elements)
@@ -271,6 +273,14 @@ def evidence_update(
         after=_values(item),
     )
     return item
+
+
+def _cited_part(item: EvidenceItem) -> dict[str, str]:
+    """The answers a cited CPD record gives (asye/evidence/citations): an edit keeps them."""
+    shared = CpdCitation.objects.filter(item=item).values_list("snapshot", flat=True).first()
+    if shared is None:
+        return {}
+    return citation_snapshot.cited_answers(shared, kind_form(item.record.programme_version, item.kind))
 
 
 def evidence_attach(*, actor: User, item: EvidenceItem, upload: IO[bytes]) -> StoredFile:
@@ -374,6 +384,8 @@ def evidence_submit(*, actor: User, item: EvidenceItem, version: int) -> Evidenc
     that showed `version`. Refused (FlagsNotConfirmed) while the guard finds passages the NQSW
     has neither edited nor confirmed; the check's record is kept either way."""
     _require_nqsw(actor, item.record)
+    # A cited CPD record goes as it is now, and the guard reads it (citations/models.py says why).
+    citation_snapshot.citation_refresh(item=item, form=kind_form(item.record.programme_version, item.kind))
     open_flags = evidence_anonymisation_check(actor=actor, item=item)
     with transaction.atomic():
         _lock(item, version)

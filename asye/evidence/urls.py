@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .citations.urls import urlpatterns as citation_urlpatterns
 
 urlpatterns = [
     path("records/<uuid:pk>/evidence/", views.evidence_list, name="evidence_list"),
@@ -19,4 +20,5 @@ urlpatterns = [
     path("evidence/<uuid:pk>/accept/", views.evidence_accept, name="evidence_accept"),
     path("evidence/<uuid:pk>/comment/", views.evidence_comment, name="evidence_comment"),
     path("evidence/<uuid:pk>/observer/", views.evidence_observer, name="evidence_observer"),
+    *citation_urlpatterns,
 ]

@@ -22,6 +22,9 @@ from asye import selectors as record_selectors
 from asye.models import AsyeRecord, EvidenceKind
 
 from . import presenters, selectors, services
+from .citations import presenters as citation_presenters
+from .citations import snapshot as citation_snapshot
+from .citations.selectors import citation_of
 from .forms import (
     AcceptForm,
     CommentForm,
@@ -32,7 +35,7 @@ from .forms import (
     initial_from_item,
     new_initial,
 )
-from .forms_data import kind_form
+from .forms_data import KindForm, kind_form
 from .guard import guard_flags
 from .models import EDITABLE, WAITING, EvidenceItem, EvidenceStatus
 
@@ -77,11 +80,18 @@ def evidence_add(request: AcademyRequest, pk: str) -> HttpResponse:
     record = _own_record(request, pk)
     element = request.GET.get("element", "")
     choices = presenters.kind_choices(record, element=element if element.isdigit() else "")
-    return render(request, "asye/evidence/add.html", {"record": record, "choices": choices})
+    cite_url = reverse("asye:evidence_cite", args=[record.pk])
+    return render(
+        request, "asye/evidence/add.html", {"record": record, "choices": choices, "cite_url": cite_url}
+    )
 
 
 def _evidence_form(
-    request: AcademyRequest, record: AsyeRecord, kind: str, initial: dict[str, object]
+    request: AcademyRequest,
+    record: AsyeRecord,
+    kind: str,
+    initial: dict[str, object],
+    the_form: KindForm | None = None,
 ) -> EvidenceForm:
     elements = list(selectors.record_elements(record=record))
     observers = (
@@ -90,7 +100,7 @@ def _evidence_form(
     return EvidenceForm(
         posted(request),
         request.FILES or None,
-        kind_form=kind_form(record.programme_version, kind),
+        kind_form=the_form or kind_form(record.programme_version, kind),
         elements=elements,
         statements=elements if kind == EvidenceKind.SELF_ASSESSMENT else (),
         observers=observers,
@@ -159,9 +169,11 @@ def evidence_edit(request: AcademyRequest, pk: str) -> HttpResponse:
     record = item.record
     key = draft_key("asye", "evidence", item.pk)
     the_form = kind_form(record.programme_version, item.kind)
+    if citation_of(item) is not None:  # the cited CPD record answers some prompts
+        the_form = citation_snapshot.uncovered_form(the_form)
     mapped = item.mappings.values_list("element_id", flat=True)
     initial = {**initial_from_item(item, the_form, mapped), **draft_initial(request, key)}
-    form = _evidence_form(request, record, item.kind, initial)
+    form = _evidence_form(request, record, item.kind, initial, the_form)
     if request.method == "POST" and form.is_valid():
         try:
             services.evidence_update(
@@ -200,7 +212,15 @@ def _item_context(request: AcademyRequest, item: EvidenceItem) -> dict[str, obje
     is_nqsw = record_selectors.NQSW in relations
     is_assessor = record_selectors.ASSESSOR in relations
     statements = list(selectors.record_elements(record=item.record)) if the_form.statement_prompts else []
+    citation = citation_of(item)
+    if citation is not None:  # the CPD record's words show once, in its own section
+        the_form = citation_snapshot.uncovered_form(the_form)
     return {
+        "citation": citation,
+        "cited": citation_presenters.shared_rows(citation.snapshot) if citation else [],
+        "cited_note": citation_presenters.citation_note(citation, is_nqsw=is_nqsw, link_cpd=is_nqsw)
+        if citation
+        else {},
         "item": item,
         "record": item.record,
         "summary": presenters.item_summary(item),

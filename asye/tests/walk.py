@@ -13,6 +13,7 @@ from asye.models import EvidenceKind, EvidenceStatus
 from asye.tests.factories import AsyeRecordFactory, EvidenceItemFactory, membership_of, programme_version
 
 from .walk_agreement import register as register_agreement
+from .walk_citation import register as register_citation
 from .walk_feedback import register as register_feedback
 from .walk_supervision import register as register_supervision
 
@@ -147,5 +148,6 @@ def register(walk: WalkRegistry) -> None:
         }
     )
     register_agreement(walk)
+    register_citation(walk, nqsw_only=NQSW_ONLY)
     register_feedback(walk, record_readers=RECORD_READERS, nqsw_only=NQSW_ONLY, nqsw_posts=NQSW_POSTS)
     register_supervision(walk)
