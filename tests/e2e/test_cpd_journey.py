@@ -1,5 +1,6 @@
 """The CPD ledger in a browser, under the portal's real content security policy: an NQSW records
-two CPD entries, one with a peer reflection; the year's tracker turns complete; the copy pack
+two CPD entries, one with a peer reflection that the peer confirms through the emailed link in a
+browser of their own (the link then refuses a second answer); the year's tracker turns complete; the copy pack
 shows every field and its copy buttons work; they cite one record as ASYE evidence, reading who
 will see it before they confirm; and the CPD record then shows where it is used. axe-core checks
 every page on the way."""
@@ -8,10 +9,12 @@ import datetime
 import re
 from typing import Any
 
+from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from academy.models import User
+from academy.outbox.services import outbox_sweep
 from conftest import Orgs
 
 from .steps import (
@@ -38,6 +41,8 @@ READING = {
     "learning": "Asking what is going well opens conversations that a list of needs closes.",
     "impact": "I start reviews by asking what the person wants to keep, before what should change.",
 }
+PEER_NAME = "Alex Supervisor"
+PEER_EMAIL = "alex.supervisor@example.test"
 PEER_LEARNING = "My supervisor helped me see that I ask family members before the person themselves."
 
 
@@ -77,14 +82,62 @@ def when_they_record(page: Page, entry: dict[str, str], day: datetime.date) -> N
     check(page)
 
 
-def when_they_add_a_peer_reflection(page: Page) -> None:
+def when_they_add_a_peer_reflection(page: Page, day: datetime.date) -> None:
     page.get_by_role("link", name="Add a peer reflection").click()
     check(page)
     page.get_by_label("What did you learn from discussing this activity with a peer?").fill(PEER_LEARNING)
     page.get_by_label("Who was the peer? (optional)").fill("A. Supervisor")
+    page.locator("#id_discussed_on_0").fill(str(day.day))
+    page.locator("#id_discussed_on_1").fill(str(day.month))
+    page.locator("#id_discussed_on_2").fill(str(day.year))
     page.get_by_role("button", name="Save").first.click()
     expect(page.locator("h1")).to_contain_text(COURSE["title"])
     expect(page.get_by_text(PEER_LEARNING)).to_be_visible()
+    check(page)
+
+
+def when_they_ask_the_peer_to_confirm(page: Page) -> str:
+    """The person asks their peer from the record's page; the outbox sends the email. Returns the
+    path of the link in it (the email's host is the configured site, not the live server's)."""
+    mail.outbox.clear()
+    page.get_by_role("link", name="Ask your peer to confirm the conversation").click()
+    check(page)
+    page.get_by_label("Your peer's name").fill(PEER_NAME)
+    page.get_by_label("Their email address").fill(PEER_EMAIL)
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_role("table")).to_contain_text(PEER_NAME)
+    check(page)
+    outbox_sweep()
+    sent = [message for message in mail.outbox if PEER_EMAIL in message.to]
+    assert len(sent) == 1, f"Expected one email to the peer, outbox: {[m.to for m in mail.outbox]}"
+    match = re.search(r"https?://[^/\s]+(/cpd/peer/[\w-]+/[\w-]+/)", str(sent[0].body))
+    assert match, f"No confirmation link in the email:\n{sent[0].body}"
+    return match.group(1)
+
+
+def when_the_peer_confirms(context: BrowserContext, live_server: Any, path: str, person: User) -> None:
+    """The peer opens the link in their own browser, signed out: they see the person's name and
+    the date, nothing of the record, and confirm. The same link then refuses a second answer."""
+    peer = new_strict_page(context)
+    peer.goto(live_server.url + path)
+    expect(peer.locator("h1")).to_have_text("Did this conversation take place?")
+    expect(peer.locator("main")).to_contain_text(person.full_name)
+    expect(peer.locator("main")).not_to_contain_text(COURSE["title"])
+    expect(peer.locator("main")).not_to_contain_text(PEER_LEARNING)
+    check(peer)
+    peer.get_by_role("button", name="Yes, it took place").click()
+    expect(peer.locator(".govuk-panel")).to_contain_text("You confirmed the conversation took place")
+    check(peer)
+    again = peer.goto(live_server.url + path)
+    assert again is not None
+    assert again.status == 410  # the link works once
+    peer.close()
+
+
+def then_the_record_shows_it_confirmed(page: Page) -> None:
+    page.get_by_role("link", name="Back").first.click()
+    page.reload()
+    expect(page.locator("#peer-confirmation")).to_contain_text(f"{PEER_NAME} confirmed on")
     check(page)
 
 
@@ -165,6 +218,8 @@ def test_the_cpd_journey(
     assessor: User,
     manager: User,
     strict_context: BrowserContext,
+    browser: Browser,
+    browser_context_args: dict[str, Any],
     live_server: Any,
 ) -> None:
     given_an_nqsw_with_a_record(orgs, nqsw, assessor, manager)
@@ -173,10 +228,12 @@ def test_the_cpd_journey(
     sign_in(page, live_server, nqsw)
 
     when_they_record(page, COURSE, day)
-    when_they_add_a_peer_reflection(page)
-    # PEER CONFIRMATION GOES HERE (issue 17, the peer's confirmation link, built in parallel):
-    # from the record page the NQSW asks the peer to confirm the conversation; the peer opens the
-    # emailed link in their own browser context and confirms; the record shows it confirmed.
+    when_they_add_a_peer_reflection(page, day)
+    link = when_they_ask_the_peer_to_confirm(page)
+    peer_context = browser.new_context(**{**browser_context_args, "bypass_csp": False})
+    when_the_peer_confirms(peer_context, live_server, link, nqsw)
+    peer_context.close()
+    then_the_record_shows_it_confirmed(page)
     when_they_record(page, READING, day)
     then_the_tracker_is_complete(page)
     then_the_copy_pack_shows_every_field(page, strict_context, day)
