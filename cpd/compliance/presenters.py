@@ -25,7 +25,16 @@ HEAD = [
     Cell("Peer-reflected", numeric=True),
     Cell("Days left", numeric=True),
 ]
-CSV_HEAD = ["Name", "Email", "Organisation", "Team", "Status", "Completed records", "Peer-reflected", "Days left"]
+CSV_HEAD = [
+    "Name",
+    "Email",
+    "Organisation",
+    "Team",
+    "Status",
+    "Completed records",
+    "Peer-reflected",
+    "Days left",
+]
 COUNTS_HEAD = ["Status", Cell("People", numeric=True)]
 
 
@@ -63,7 +72,7 @@ def count_rows(
     counts: Mapping[str, int], *, statuses: Iterable[str], base_query: Mapping[str, str], url: str
 ) -> list[list[object]]:
     """One row per status: its name linking to the list filtered by it, and how many people."""
-    found = []
+    found: list[list[object]] = []
     for status in statuses:
         query = urlencode({**base_query, "status": status})
         found.append(

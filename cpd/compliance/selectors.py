@@ -9,7 +9,7 @@ attachments never reach an employer (ADR 0011: a ledger belongs to its person)."
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -82,7 +82,7 @@ class ComplianceStatus:
     NOT_STARTED = "not_started"
     NOT_MET = "not_met"
 
-    LABELS = {
+    LABELS: ClassVar[dict[str, str]] = {
         MET: "Requirement met",
         ON_TRACK: "On track",
         AT_RISK: "At risk",
@@ -136,7 +136,9 @@ def compliance_reach(*, scope: Scope) -> Reach:
         role=Role.LINE_MANAGER,
         team__isnull=False,
     ).values_list("team_id", flat=True)
-    return Reach(frozenset({scope.organisation.pk}), frozenset(t for t in teams if t), managed_teams_only=True)
+    return Reach(
+        frozenset({scope.organisation.pk}), frozenset(t for t in teams if t), managed_teams_only=True
+    )
 
 
 def compliance_organisations(*, reach: Reach) -> QuerySet[Organisation]:
@@ -170,6 +172,10 @@ def practitioner_memberships(
     return found
 
 
+# People with their status: `practitioners_with_status` rows (dicts).
+Practitioners = QuerySet[Any, Any]
+
+
 # --- Status --------------------------------------------------------------------------------------
 
 
@@ -200,7 +206,7 @@ def practitioners_with_status(
     organisation: Organisation | None = None,
     team: Team | None = None,
     query: str = "",
-) -> QuerySet[User]:
+) -> Practitioners:
     """Everyone in reach who keeps CPD, once each, with `records` (completed records dated in
     the year), `peer_reflected` (those of them with a peer reflection that has learning in it),
     `status` (a `ComplianceStatus`), and the name of their organisation and team (the first
@@ -210,7 +216,7 @@ def practitioners_with_status(
     each completed record is a different piece of learning and counting rows counts what the
     person's own tracker counts. Nobody when there is no registration year."""
     if year is None:
-        return User.objects.none()
+        return User.objects.none().values("pk")
     memberships = practitioner_memberships(reach=reach, organisation=organisation, team=team)
     theirs = memberships.filter(user=OuterRef("pk")).order_by("organisation__name", "team__name")
     completed = CpdRecord.objects.filter(
@@ -234,12 +240,24 @@ def practitioners_with_status(
         )
         .order_by("full_name", "email")
         .values(
-            "pk", "full_name", "email", "organisation_name", "team_name", "records", "peer_reflected", "status"
+            "pk",
+            "full_name",
+            "email",
+            "organisation_name",
+            "team_name",
+            "records",
+            "peer_reflected",
+            "status",
         )
     )
 
 
-def status_counts(people: QuerySet[User], *, statuses: Iterable[str]) -> dict[str, int]:
+def practitioners_in_status(people: Practitioners, *, status: str) -> Practitioners:
+    """Those of `people` with `status` (all of them when it is empty)."""
+    return people.filter(status=status) if status else people
+
+
+def status_counts(people: Practitioners, *, statuses: Iterable[str]) -> dict[str, int]:
     """How many of `people` have each status, and `total`: one query."""
     wanted = list(statuses)
     found: dict[str, Any] = people.order_by().aggregate(

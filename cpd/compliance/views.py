@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from academy.models import Organisation, Team, User
+from academy.models import Organisation, Team
 from academy.web import AcademyRequest, paginate, roles_required
 
 from .. import selectors as cpd_selectors
@@ -34,14 +33,14 @@ class Filtered:
     year: RegistrationYear | None
     today: datetime.date
     statuses: list[str]
-    people: QuerySet[User]  # every status
+    people: selectors.Practitioners  # every status
     status: str
     filtered: bool
     query: dict[str, str]  # the filters (not the page, nor the status) to carry into links
 
     @property
-    def listed(self) -> QuerySet[User]:
-        return self.people.filter(status=self.status) if self.status else self.people
+    def listed(self) -> selectors.Practitioners:
+        return selectors.practitioners_in_status(self.people, status=self.status)
 
     @property
     def days_left(self) -> int | None:
