@@ -15,6 +15,10 @@ from django.db import connection, models
 
 CHUNK = 5000
 
+# Every seeded account's email ends with this domain (`.invalid` is reserved: nothing is ever
+# delivered there), so seeders can tell seeded people from real ones.
+SEED_DOMAIN = "seed.invalid"
+
 
 def _copy_value(value: Any) -> Any:
     # COPY's text format takes JSON columns as their text; everything else psycopg adapts.
