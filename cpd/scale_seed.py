@@ -228,8 +228,12 @@ def seed_cpd_scale(
         if peer:
             reflections.append((record_id, _sentence(rng, 8), "", "", moment, moment))
 
-    for i, person in enumerate(people):
-        count = base + (1 if i < extra else 0)
+    counts = [base + (1 if i < extra else 0) for i in range(len(people))]
+    for i in range(0, len(counts) - 1, 2):  # some keep more records, their neighbour fewer
+        shift = rng.randrange(0, max(1, min(counts[i], counts[i + 1])))
+        counts[i] += shift
+        counts[i + 1] -= shift
+    for person, count in zip(people, counts, strict=True):
         this_year, peer_this_year = rng.choices(profiles, weights=weights)[0]
         this_year = min(this_year, count)
         for k in range(count):
