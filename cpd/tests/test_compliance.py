@@ -471,3 +471,55 @@ def test_the_sibling_councils_psw_sees_only_their_own(client: Any, orgs: Orgs, s
         shown={"own council": orgs.sibling},
     )
     _check_page_and_csv(check, planted, client)
+
+
+# --- The demo --------------------------------------------------------------------------------------
+
+
+def _demo_page(client: Any, email: str, moment: datetime.datetime, url: str = URL) -> dict[str, str]:
+    from academy.demo import DEMO_DOMAIN
+
+    from allauth.mfa.models import Authenticator
+
+    from conftest import seed_totp
+
+    viewer = User.objects.get(email=f"{email}@{DEMO_DOMAIN}")
+    if not Authenticator.objects.filter(user=viewer).exists():  # the demo's MFA roles have one
+        seed_totp(viewer)
+    return _statuses(_page_at(client, viewer, moment, url))
+
+
+def test_the_demo_gives_each_viewer_a_meaningful_page(client: Any, frameworks: None) -> None:
+    from academy.demo import load_demo
+
+    start_of_year = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=LONDON)
+    with time_machine.travel(start_of_year, tick=False):
+        load_demo()
+
+    psw = _demo_page(client, "psw", start_of_year)
+    assert psw["Grace Okafor-Lind"] == "Requirement met"
+    assert psw["Tom Ashdown"] == "On track"
+    assert psw["Priya Calder"] == "Not started"
+    assert "Jo Whitlow" not in psw  # the partnership's other council
+    last_year = _demo_page(client, "psw", start_of_year, URL + "?year=2025-26")
+    assert last_year["Tom Ashdown"] == "Requirement met"
+    assert last_year["Priya Calder"] == "Not met"
+    manager = _demo_page(client, "line-manager", start_of_year)
+    assert {"Grace Okafor-Lind", "Tom Ashdown", "Priya Calder"} <= set(manager)
+    assert "Helen Marsh-Quayle" not in manager  # no team of the manager's
+    admin = _demo_page(client, "academy-admin", start_of_year)
+    assert admin["Jo Whitlow"] == "On track"
+    assert admin["Grace Okafor-Lind"] == "Requirement met"
+
+
+def test_a_demo_loaded_in_the_renewal_window_shows_people_at_risk(client: Any, frameworks: None) -> None:
+    from academy.demo import load_demo
+
+    autumn = datetime.datetime(2027, 10, 15, 9, 0, tzinfo=LONDON)
+    with time_machine.travel(autumn, tick=False):
+        load_demo()
+
+    psw = _demo_page(client, "psw", autumn)
+    assert psw["Grace Okafor-Lind"] == "Requirement met"
+    assert psw["Tom Ashdown"] == "At risk"
+    assert psw["Helen Marsh-Quayle"] == "At risk"

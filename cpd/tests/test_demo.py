@@ -29,7 +29,7 @@ def test_demo_ledgers(frameworks: None) -> None:
         load_demo()
         count = CpdRecord.objects.count()
         load_demo()
-    assert CpdRecord.objects.count() == count == 9
+    assert CpdRecord.objects.count() == count == 12
     done = _progress("social-worker", "2025-26")
     assert done.met
     assert done.is_past
