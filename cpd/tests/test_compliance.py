@@ -477,10 +477,9 @@ def test_the_sibling_councils_psw_sees_only_their_own(client: Any, orgs: Orgs, s
 
 
 def _demo_page(client: Any, email: str, moment: datetime.datetime, url: str = URL) -> dict[str, str]:
-    from academy.demo import DEMO_DOMAIN
-
     from allauth.mfa.models import Authenticator
 
+    from academy.demo import DEMO_DOMAIN
     from conftest import seed_totp
 
     viewer = User.objects.get(email=f"{email}@{DEMO_DOMAIN}")
