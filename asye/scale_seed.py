@@ -29,7 +29,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from academy.bulk import SEED_DOMAIN, bulk_insert
+from academy.bulk import SEED_DOMAIN, bulk_insert, bulk_insert_people
 from academy.models import FrameworkElement, Membership, Organisation, Team, User
 from academy.roles import Role
 from cpd.scale_seed import SEEDED_MODELS as CPD_SEEDED_MODELS
@@ -295,26 +295,7 @@ def seed_scale(
                     managers[i // sizes.nqsws_per_manager],
                 )
             )
-    insert(
-        User,
-        [
-            "id",
-            "email",
-            "full_name",
-            "password",
-            "is_active",
-            "is_staff",
-            "is_superuser",
-            "created_at",
-            "updated_at",
-        ],
-        ((*row, password, True, False, False, now, now) for row in users),
-    )
-    insert(
-        Membership,
-        ["id", "user_id", "organisation_id", "role", "team_id", "is_active", "created_at", "updated_at"],
-        ((*row, True, now, now) for row in memberships),
-    )
+    bulk_insert_people(users=users, memberships=memberships, password=password, now=now, use_copy=use_copy)
     step("people", len(users))
 
     # --- Records --------------------------------------------------------------------------------

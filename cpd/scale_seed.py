@@ -23,8 +23,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from academy.bulk import SEED_DOMAIN, bulk_insert
-from academy.models import Membership, Organisation, Team, User
+from academy.bulk import SEED_DOMAIN, bulk_insert, bulk_insert_people
+from academy.models import Organisation, Team, User
 from academy.roles import Role
 
 from . import rules
@@ -140,32 +140,13 @@ def seed_cpd_scale(
             user_id = _uuid(rng)
             people.append(user_id)
             team = rng.choice(council.team_ids) if council.team_ids else None
-            users.append(
-                (user_id, f"{prefix}-practitioner-{n}@{SEED_DOMAIN}", f"Seeded Practitioner {n}", password)
-            )
+            users.append((user_id, f"{prefix}-practitioner-{n}@{SEED_DOMAIN}", f"Seeded Practitioner {n}"))
             memberships.append((_uuid(rng), user_id, council.organisation_id, Role.SOCIAL_WORKER, team))
     written = {
-        "practitioners": insert(
-            User,
-            [
-                "id",
-                "email",
-                "full_name",
-                "password",
-                "is_active",
-                "is_staff",
-                "is_superuser",
-                "created_at",
-                "updated_at",
-            ],
-            ((*row, True, False, False, now, now) for row in users),
+        "practitioners": bulk_insert_people(
+            users=users, memberships=memberships, password=password, now=now, use_copy=use_copy
         )
     }
-    insert(
-        Membership,
-        ["id", "user_id", "organisation_id", "role", "team_id", "is_active", "created_at", "updated_at"],
-        ((*row, True, now, now) for row in memberships),
-    )
     progress("practitioners", written["practitioners"])
 
     # --- Records ---------------------------------------------------------------------------------

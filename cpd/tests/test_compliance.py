@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from academy.demo import DEMO_DOMAIN, load_demo
 from academy.models import Membership, Organisation, Team, User
 from academy.roles import Role
 from academy.testing.isolation import SIBLING, UNRELATED, IsolationCheck, table_value
 from academy.tests.factories import MembershipFactory, TeamFactory, UserFactory
-from conftest import Orgs
+from conftest import Orgs, seed_totp
 from cpd.compliance import presenters
 from cpd.compliance.selectors import (
     CPD_KEEPING_ROLES,
@@ -476,12 +478,13 @@ def test_the_sibling_councils_psw_sees_only_their_own(client: Any, orgs: Orgs, s
 # --- The demo --------------------------------------------------------------------------------------
 
 
+def _demo_loaded_at(moment: datetime.datetime) -> datetime.datetime:
+    with time_machine.travel(moment, tick=False):
+        load_demo()
+    return moment
+
+
 def _demo_page(client: Any, email: str, moment: datetime.datetime, url: str = URL) -> dict[str, str]:
-    from allauth.mfa.models import Authenticator
-
-    from academy.demo import DEMO_DOMAIN
-    from conftest import seed_totp
-
     viewer = User.objects.get(email=f"{email}@{DEMO_DOMAIN}")
     if not Authenticator.objects.filter(user=viewer).exists():  # the demo's MFA roles have one
         seed_totp(viewer)
@@ -489,11 +492,7 @@ def _demo_page(client: Any, email: str, moment: datetime.datetime, url: str = UR
 
 
 def test_the_demo_gives_each_viewer_a_meaningful_page(client: Any, frameworks: None) -> None:
-    from academy.demo import load_demo
-
-    start_of_year = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=LONDON)
-    with time_machine.travel(start_of_year, tick=False):
-        load_demo()
+    start_of_year = _demo_loaded_at(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=LONDON))
 
     psw = _demo_page(client, "psw", start_of_year)
     assert psw["Grace Okafor-Lind"] == "Requirement met"
@@ -512,11 +511,7 @@ def test_the_demo_gives_each_viewer_a_meaningful_page(client: Any, frameworks: N
 
 
 def test_a_demo_loaded_in_the_renewal_window_shows_people_at_risk(client: Any, frameworks: None) -> None:
-    from academy.demo import load_demo
-
-    autumn = datetime.datetime(2027, 10, 15, 9, 0, tzinfo=LONDON)
-    with time_machine.travel(autumn, tick=False):
-        load_demo()
+    autumn = _demo_loaded_at(datetime.datetime(2027, 10, 15, 9, 0, tzinfo=LONDON))
 
     psw = _demo_page(client, "psw", autumn)
     assert psw["Grace Okafor-Lind"] == "Requirement met"
