@@ -65,7 +65,12 @@ def _filtered(request: AcademyRequest) -> Filtered:
         teams=selectors.compliance_teams(reach=reach),
         show_organisations=len(reach.organisation_ids) > 1,
     )
-    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # A filter with a value that is not on offer (a status of another time of year, a team
+    # since removed) is shown as an error on its field; the other filters still apply.
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data
     organisation: Organisation | None = data.get("organisation")
     team: Team | None = data.get("team")
     search = data.get("q", "")
