@@ -9,9 +9,10 @@ councils once. Written committed and kept (tests/perf/README.md).
 Timed, ROUNDS times each through the test client (middleware, selectors, templates): the PSW of
 that council opening the compliance page (counts by status and the first page of 25 people),
 the same page filtered to those met and to those not started, a name search, and the CSV of
-all 3,000. The median and 90th percentile are printed. Asserted whatever the speed: the page's query count for 3,000
-people equals its count for the smallest council, and the person's year view (`cpd:tracker`)
-costs the same queries for the practitioner with most records as for one with fewest.
+all 3,000. The median and 90th percentile are printed. Asserted whatever the speed: the page's
+query count for 3,000 people equals its count for the smallest council, and the person's year
+view (`cpd:tracker`) costs the same queries for the practitioner with most records as for one
+with fewest.
 """
 
 import os
