@@ -7,9 +7,11 @@ import csv
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from academy.models import Organisation, Team
-from academy.web import AcademyRequest, paginate, roles_required
+from academy.web import PAGE_SIZE, AcademyRequest, roles_required
 
 from .. import selectors as cpd_selectors
 from ..models import RegistrationYear
@@ -100,13 +102,27 @@ def _filtered(request: AcademyRequest) -> Filtered:
     )
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count, for a list whose size the page has worked out already."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @require_GET
 @roles_required(*selectors.VIEWER_ROLES)
 def compliance(request: AcademyRequest) -> HttpResponse:
     found = _filtered(request)
-    page = paginate(request, found.listed)
     url = reverse("cpd:compliance")
     counts = selectors.status_counts(found.people, statuses=found.statuses) if found.year else {}
+    # The counts by status already say how many people the list holds: no second COUNT.
+    paginator = _CountedPaginator(found.listed, PAGE_SIZE, count=counts.get(found.status or "total", 0))
+    page = paginator.get_page(request.GET.get("page"))
     export_query = {**found.query, **({"status": found.status} if found.status else {})}
     context = {
         "form": found.form,
