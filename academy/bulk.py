@@ -15,6 +15,10 @@ from django.db import connection, models
 
 CHUNK = 5000
 
+# Every seeded account's email ends with this domain (`.invalid` is reserved: nothing is ever
+# delivered there), so seeders can tell seeded people from real ones.
+SEED_DOMAIN = "seed.invalid"
+
 
 def _copy_value(value: Any) -> Any:
     # COPY's text format takes JSON columns as their text; everything else psycopg adapts.
@@ -57,4 +61,42 @@ def _copy(model: type[models.Model], fields: Sequence[str], rows: Iterable[Seque
         for row in rows:
             copy.write_row([_copy_value(value) for value in row])
             written += 1
+    return written
+
+
+def bulk_insert_people(
+    *,
+    users: Iterable[Sequence[Any]],
+    memberships: Iterable[Sequence[Any]],
+    password: str,
+    now: Any,
+    use_copy: bool = True,
+) -> int:
+    """Seeded people and their roles: `users` as (id, email, full name), all sharing `password`
+    (a hash), active and without admin access; `memberships` as (id, user id, organisation id,
+    role, team id or None), active. Returns how many people were written."""
+    from .models import Membership, User
+
+    written = bulk_insert(
+        User,
+        [
+            "id",
+            "email",
+            "full_name",
+            "password",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "created_at",
+            "updated_at",
+        ],
+        ((*row, password, True, False, False, now, now) for row in users),
+        use_copy=use_copy,
+    )
+    bulk_insert(
+        Membership,
+        ["id", "user_id", "organisation_id", "role", "team_id", "is_active", "created_at", "updated_at"],
+        ((*row, True, now, now) for row in memberships),
+        use_copy=use_copy,
+    )
     return written

@@ -4,6 +4,8 @@ Builds partnerships with member councils, each council's teams, PSW, assessors (
 eight NQSWs) and line managers, one ASYE record per NQSW spread over months 1 to 12 of the year,
 and evidence in every state with its transitions, comments and framework mappings. The default
 sizes are a national picture: 150 councils in 15 partnerships, 4,000 NQSWs, 300,000 items.
+Then `cpd.scale_seed` adds the social workers who keep CPD to the same councils: 100,000
+practitioners with 500,000 CPD records, 3,000 of them in the first council.
 
 Speed over ceremony, on purpose: rows are written with `academy.bulk.bulk_insert` (COPY on
 PostgreSQL), with no `full_clean()`, no signal and no audit entry, because nothing here is a
@@ -27,9 +29,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from academy.bulk import bulk_insert
+from academy.bulk import SEED_DOMAIN, bulk_insert, bulk_insert_people
 from academy.models import FrameworkElement, Membership, Organisation, Team, User
 from academy.roles import Role
+from cpd.scale_seed import SEEDED_MODELS as CPD_SEEDED_MODELS
+from cpd.scale_seed import CpdSizes, SeedCouncil, seed_cpd_scale
 
 from .dates import add_months
 from .evidence.models import (
@@ -40,8 +44,6 @@ from .evidence.models import (
     EvidenceTransition,
 )
 from .models import AssessorChange, AsyeRecord, EvidenceKind, ProgrammeTypeVersion, RecordStatus
-
-SEED_DOMAIN = "seed.invalid"
 
 # How often each kind is written (a reflection far more often than a self-assessment).
 KIND_WEIGHTS = {
@@ -84,6 +86,8 @@ class Sizes:
     evidence: int = 300_000
     nqsws_per_assessor: int = 8
     nqsws_per_manager: int = 6
+    # Social workers who keep CPD (cpd/scale_seed.py), on top of the NQSWs and their staff.
+    cpd: CpdSizes = field(default_factory=CpdSizes)
 
     def scaled(self, factor: float) -> "Sizes":
         def at_least_one(n: int) -> int:
@@ -96,6 +100,7 @@ class Sizes:
             evidence=at_least_one(self.evidence),
             nqsws_per_assessor=self.nqsws_per_assessor,
             nqsws_per_manager=self.nqsws_per_manager,
+            cpd=self.cpd.scaled(factor),
         )
 
 
@@ -290,26 +295,7 @@ def seed_scale(
                     managers[i // sizes.nqsws_per_manager],
                 )
             )
-    insert(
-        User,
-        [
-            "id",
-            "email",
-            "full_name",
-            "password",
-            "is_active",
-            "is_staff",
-            "is_superuser",
-            "created_at",
-            "updated_at",
-        ],
-        ((*row, password, True, False, False, now, now) for row in users),
-    )
-    insert(
-        Membership,
-        ["id", "user_id", "organisation_id", "role", "team_id", "is_active", "created_at", "updated_at"],
-        ((*row, True, now, now) for row in memberships),
-    )
+    bulk_insert_people(users=users, memberships=memberships, password=password, now=now, use_copy=use_copy)
     step("people", len(users))
 
     # --- Records --------------------------------------------------------------------------------
@@ -494,11 +480,25 @@ def seed_scale(
     flush()
     for name, count in written.items():
         step(name, count)
+
+    # --- CPD -----------------------------------------------------------------------------------------
+    seed_cpd_scale(
+        sizes=sizes.cpd,
+        councils=[
+            SeedCouncil(council, tuple(teams[(council, area)] for area in areas)) for council in councils
+        ],
+        rng=rng,
+        prefix=prefix,
+        password=password,
+        today=today,
+        progress=step,
+        use_copy=use_copy,
+    )
     result.seconds = time.perf_counter() - started
     return result
 
 
-SEEDED_MODELS = (
+SEEDED_MODELS: tuple[type[models.Model], ...] = (
     Organisation,
     Team,
     User,
@@ -509,6 +509,7 @@ SEEDED_MODELS = (
     EvidenceTransition,
     EvidenceComment,
     EvidenceMapping,
+    *CPD_SEEDED_MODELS,
 )
 
 

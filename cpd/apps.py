@@ -13,11 +13,18 @@ class CpdConfig(AppConfig):
         from academy.registry.home_panels import register_home_panel
 
         from . import panels, selectors
+        from .compliance import selectors as compliance_selectors
         from .demo import load_cpd_demo
         from .peer.demo import load_peer_demo
         from .peer.emails import register_peer_emails
 
         register_nav(label="My CPD", url_name="cpd:ledger", order=40, personal=True)
+        register_nav(
+            label="CPD compliance",
+            url_name="cpd:compliance",
+            order=45,
+            roles=compliance_selectors.VIEWER_ROLES,
+        )
         register_file_owner(selectors.FILE_OWNER_KIND, can_read=selectors.cpd_file_readable)
         register_home_panel(
             name="cpd.progress",

@@ -11,12 +11,19 @@ whenever it is loaded: on 1 December 2026 the 2025-26 registration year has just
 - Martin (assessor): last year at risk to the end (two drafts), this year nothing.
 - Jordan Pike (former social worker, employment at Saltmarsh ended): keeps their ledger, with
   last year done and one record this year (docs/adr/0012).
+- Grace (line manager of the adult community team, Priya's): this year's requirement met already (two
+  records, one peer-reflected).
+- Jo (practice educator, in the partnership's other council): this year on track (one record).
+
+So the employer's compliance page (cpd/compliance/) has people met, on track and not started
+in the current year, and met and not met in the year before; from 1 September (the renewal
+window) those not met yet show as at risk.
 
 Running the loader again changes nothing: a record is made only when the person has none with
 its title on its date."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -88,6 +95,30 @@ SUPERVISION = DemoRecord(
     topics=["4.2", "4.6"],
 )
 
+DUTY = DemoRecord(
+    "Shadowing the hospital discharge duty desk",
+    ActivityType.SHADOWING,
+    "Two days with the hospital discharge team to see how referrals reach our community team.",
+    "Which details the ward needs from us on the first day, and why discharges stall at weekends.",
+    "Our team now calls the ward on the day a referral arrives, and fewer discharges are delayed.",
+    3,
+    last_year=False,
+    peer="A ward social worker and I compared how each of our teams decides what is urgent.",
+    peer_role="Hospital social worker",
+    topics=["4.4"],
+)
+LEADING = DemoRecord(
+    "Course on leading reflective team meetings",
+    ActivityType.COURSE,
+    "A half-day course for managers on running group supervision.",
+    "How to keep a case discussion on the practitioner's reasoning rather than on tasks.",
+    "Our fortnightly team meeting now includes one case discussed in this way.",
+    4,
+    last_year=False,
+    provider="Northvale Academy",
+    topics=["4.2", "4.5"],
+)
+
 
 PLANS: dict[str, list[DemoRecord]] = {
     f"social-worker@{DEMO_DOMAIN}": [CAPACITY, KINSHIP, SUPERVISION],
@@ -106,6 +137,8 @@ PLANS: dict[str, list[DemoRecord]] = {
     ],
     f"psw@{DEMO_DOMAIN}": [KINSHIP, CAPACITY],
     f"former-social-worker@{DEMO_DOMAIN}": [CAPACITY, HOARDING, SUPERVISION],
+    f"line-manager@{DEMO_DOMAIN}": [DUTY, LEADING],
+    f"practice-educator@{DEMO_DOMAIN}": [replace(HOARDING, last_year=False, days_into_year=2)],
     f"assessor@{DEMO_DOMAIN}": [
         DemoRecord(
             "Conference on practice education", ActivityType.CONFERENCE, "", "", "", 100, complete=False

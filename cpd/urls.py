@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .peer.urls import urlpatterns as peer_urlpatterns
+from .compliance.urls import compliance_urlpatterns
 
 app_name = "cpd"
 
@@ -15,4 +16,5 @@ urlpatterns = [
     path("records/<uuid:pk>/peer-reflection/", views.peer_reflection, name="peer_reflection"),
     path("records/<uuid:pk>/copy/", views.copy_pack, name="copy_pack"),
     *peer_urlpatterns,
+    *compliance_urlpatterns,
 ]

@@ -150,3 +150,64 @@ def test_teams_list(
     # select's choices once to render and once to mark the chosen one)
     response = _get(client, academy_admin, reverse("academy:teams"), django_assert_num_queries, BASE_MFA + 6)
     assert response.content.count(b"govuk-table__row") >= 7
+
+
+@pytest.fixture
+def cpd_keepers(busy_academy: Orgs, personas: dict[str, Any]) -> Orgs:
+    """Three more people in the manager's team and three in the sibling council, each with three
+    completed CPD records dated today (so in the current year), one peer-reflected."""
+    from django.utils import timezone
+
+    from cpd.tests.factories import CpdRecordFactory, PeerReflectionFactory
+
+    managed = Membership.objects.get(user=personas["manager"]).team
+    for org, team in ((busy_academy.home, managed), (busy_academy.sibling, None)):
+        for _ in range(3):
+            person = MembershipFactory(organisation=org, role=Role.SOCIAL_WORKER, team=team).user
+            for n in range(3):
+                record = CpdRecordFactory(person=person, occurred_on=timezone.localdate())
+                if n == 0:
+                    PeerReflectionFactory(record=record)
+    return busy_academy
+
+
+# The CPD compliance page (cpd/compliance/): statuses are worked out in SQL, so the count does
+# not move with the number of people or records. After the fixed cost: the team filter's
+# choices, the counts by status (one aggregate, which also gives the paginator its count) and
+# the page of people (their records of the year counted in one grouped join; organisation and
+# team from subqueries).
+CPD_COMPLIANCE = 3
+
+
+def test_cpd_compliance_for_a_psw(
+    client: Any, cpd_keepers: Orgs, psw: Any, django_assert_num_queries: Any
+) -> None:
+    # a council's scope is the council itself: no tree to walk, and no organisation filter
+    response = _get(
+        client, psw, reverse("cpd:compliance"), django_assert_num_queries, BASE_MFA + CPD_COMPLIANCE
+    )
+    assert response.content.count(b"govuk-tag--") >= 6
+
+
+def test_cpd_compliance_for_an_academy_admin(
+    client: Any, cpd_keepers: Orgs, academy_admin: Any, django_assert_num_queries: Any
+) -> None:
+    # + the partnership's scope (two levels), + the organisation filter's choices
+    response = _get(
+        client,
+        academy_admin,
+        reverse("cpd:compliance"),
+        django_assert_num_queries,
+        BASE_MFA + 2 + 1 + CPD_COMPLIANCE,
+    )
+    assert response.content.count(b"govuk-tag--") >= 12
+
+
+def test_cpd_compliance_for_a_line_manager(
+    client: Any, cpd_keepers: Orgs, manager: Any, django_assert_num_queries: Any
+) -> None:
+    # + the teams the manager manages
+    response = _get(
+        client, manager, reverse("cpd:compliance"), django_assert_num_queries, BASE + 1 + CPD_COMPLIANCE
+    )
+    assert response.content.count(b"govuk-tag--green") == 3

@@ -22,10 +22,17 @@ from asye.evidence.models import (
 )
 from asye.models import AssessorChange, AsyeRecord
 from asye.scale_seed import SEED_DOMAIN, Sizes, seed_scale
+from cpd.scale_seed import CpdSizes
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 20)
-TINY = Sizes(partnerships=2, organisations=3, nqsws=20, evidence=600)
+TINY = Sizes(
+    partnerships=2,
+    organisations=3,
+    nqsws=20,
+    evidence=600,
+    cpd=CpdSizes(practitioners=30, records=150, largest_council=12),
+)
 
 
 class _Undo(Exception):
@@ -130,3 +137,14 @@ def test_it_refuses_production_settings(settings: Any) -> None:
     with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
         call_command("seed_scale", scale=0.001, stdout=io.StringIO())
     assert not Organisation.objects.exists()
+
+
+def test_it_adds_practitioners_who_keep_cpd() -> None:
+    from cpd.models import CpdRecord
+
+    call_command("seed_scale", scale=0.005, seed=2, today=TODAY, stdout=io.StringIO())
+
+    # 100,000 practitioners and 500,000 CPD records at scale 1; the one council holds them all.
+    assert Membership.objects.filter(role=Role.SOCIAL_WORKER).count() == 500
+    assert CpdRecord.objects.count() == 2500
+    assert CpdRecord.objects.values("person").distinct().count() == 500

@@ -1,6 +1,7 @@
-"""`manage.py seed_scale`: fill an empty database with national-scale invented ASYE data for
-benchmarks (asye/scale_seed.py says what and how). Refuses production settings, a database
-with people who were not seeded (unless --force) and a prefix seeded before."""
+"""`manage.py seed_scale`: fill an empty database with national-scale invented ASYE and CPD
+data for benchmarks (asye/scale_seed.py and cpd/scale_seed.py say what and how). Refuses
+production settings, a database with people who were not seeded (unless --force) and a prefix
+seeded before."""
 
 import datetime
 import time
@@ -10,10 +11,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from asye.scale_seed import SeedRefused, Sizes, analyse_seeded_tables, seed_scale
+from cpd.scale_seed import CpdSizes
 
 
 class Command(BaseCommand):
-    help = "Seed national-scale invented ASYE data (organisations, people, records, evidence) for benchmarks."
+    help = (
+        "Seed national-scale invented data for benchmarks: organisations, people, ASYE records and "
+        "evidence, and practitioners with their CPD records."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         defaults = Sizes()
@@ -28,6 +33,21 @@ class Command(BaseCommand):
         parser.add_argument("--evidence", type=int, default=defaults.evidence, help="Evidence items in all.")
         parser.add_argument("--nqsws-per-assessor", type=int, default=defaults.nqsws_per_assessor)
         parser.add_argument("--nqsws-per-manager", type=int, default=defaults.nqsws_per_manager)
+        parser.add_argument(
+            "--practitioners",
+            type=int,
+            default=defaults.cpd.practitioners,
+            help="Social workers who keep CPD, spread over the councils.",
+        )
+        parser.add_argument(
+            "--cpd-records", type=int, default=defaults.cpd.records, help="CPD records in all."
+        )
+        parser.add_argument(
+            "--largest-council",
+            type=int,
+            default=defaults.cpd.largest_council,
+            help="Practitioners in the first council (the compliance view's benchmark reads it).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="The same seed makes the same data.")
         parser.add_argument("--prefix", default="scale", help="Marks the seeded organisations and emails.")
         parser.add_argument("--today", type=datetime.date.fromisoformat, default=None, help="YYYY-MM-DD")
@@ -50,10 +70,16 @@ class Command(BaseCommand):
             evidence=options["evidence"],
             nqsws_per_assessor=options["nqsws_per_assessor"],
             nqsws_per_manager=options["nqsws_per_manager"],
+            cpd=CpdSizes(
+                practitioners=options["practitioners"],
+                records=options["cpd_records"],
+                largest_council=options["largest_council"],
+            ),
         ).scaled(options["scale"])
         self.stdout.write(
             f"Seeding {sizes.organisations:,} councils in {sizes.partnerships:,} partnerships, "
-            f"{sizes.nqsws:,} NQSWs and {sizes.evidence:,} evidence items (prefix “{options['prefix']}”)."
+            f"{sizes.nqsws:,} NQSWs, {sizes.evidence:,} evidence items, {sizes.cpd.practitioners:,} "
+            f"practitioners and {sizes.cpd.records:,} CPD records (prefix “{options['prefix']}”)."
         )
         started = time.perf_counter()
         try:
