@@ -31,7 +31,7 @@ def test_demo_ledgers(frameworks: None) -> None:
         load_demo()
         count = CpdRecord.objects.count()
         load_demo()
-    assert CpdRecord.objects.count() == count == 12
+    assert CpdRecord.objects.count() == count == 15  # 12 in employment, 3 of the former social worker
     done = _progress("social-worker", "2025-26")
     assert done.met
     assert done.is_past
