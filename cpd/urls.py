@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .transfer.urls import transfer_urlpatterns
 
 app_name = "cpd"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("records/<uuid:pk>/complete/", views.record_complete, name="record_complete"),
     path("records/<uuid:pk>/peer-reflection/", views.peer_reflection, name="peer_reflection"),
     path("records/<uuid:pk>/copy/", views.copy_pack, name="copy_pack"),
+    *transfer_urlpatterns,
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from academy.testing.walk import Rule, WalkRegistry, World
+from cpd.tests import walk_transfer
 from cpd.tests.factories import CpdRecordFactory
 from cpd.year_loader import load_registration_years
 
@@ -41,3 +42,4 @@ def register(walk: WalkRegistry) -> None:
             ),
         }
     )
+    walk_transfer.register(walk)
