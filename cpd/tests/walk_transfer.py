@@ -17,6 +17,8 @@ def register(walk: WalkRegistry) -> None:
             "cpd:year_csv": Rule(lambda w, p: reverse("cpd:year_csv", args=[YEAR])),
             "cpd:import": Rule(lambda w, p: reverse("cpd:import")),
             "cpd:import_template": Rule(lambda w, p: reverse("cpd:import_template")),
-            "cpd:import_confirm": Rule(lambda w, p: reverse("cpd:import_confirm"), method="POST", default=302),
+            "cpd:import_confirm": Rule(
+                lambda w, p: reverse("cpd:import_confirm"), method="POST", default=302
+            ),
         }
     )
