@@ -350,7 +350,7 @@ def cpd_records_import(*, actor: User, rows: Sequence[RawRow]) -> ImportResult:
                 peer_role=new.peer_role,
                 discussed_on=new.peer_discussed_on,
             )
-            reflection.full_clean(validate_unique=False, validate_constraints=False)
+            reflection.full_clean(exclude=["record"], validate_unique=False, validate_constraints=False)
             reflections.append(reflection)
         links.extend(
             CpdRecord.topics.through(cpdrecord_id=record.pk, frameworkelement_id=topic.pk)
