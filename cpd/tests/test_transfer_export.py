@@ -14,12 +14,13 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from academy.testing.isolation import COLLEAGUE, SIBLING, UNRELATED, IsolationCheck
+from academy.testing.isolation import IsolationCheck
 from conftest import Orgs
 from cpd.models import ActivityType, RecordStatus
 from cpd.presenters import copy_pack
 from cpd.selectors import cpd_topic_elements
-from cpd.tests.factories import CpdRecordFactory, PeerReflectionFactory, person_in
+from cpd.tests.factories import CpdRecordFactory, PeerReflectionFactory
+from cpd.tests.sentinels import plant_records_in_year
 from cpd.transfer.columns import HEADINGS
 
 pytestmark = pytest.mark.django_db
@@ -186,34 +187,13 @@ def test_the_tracker_links_to_the_export_of_the_current_and_a_past_year(
     assert reverse("cpd:year_csv", args=["2024-25"]) in past
 
 
-def _planted(check: IsolationCheck, viewer: Any, orgs: Orgs) -> Any:
-    in_year = datetime.date(2026, 3, 2)
-    return check.plant(
-        lambda organisation, marker: CpdRecordFactory(
-            person=person_in(organisation), title=marker, occurred_on=in_year
-        ),
-        hidden={
-            UNRELATED: orgs.other,
-            SIBLING: orgs.sibling,
-            COLLEAGUE: lambda marker: CpdRecordFactory(
-                person=person_in(orgs.home), title=marker, occurred_on=in_year
-            ),
-        },
-        shown={
-            "the viewer's own record": lambda marker: CpdRecordFactory(
-                person=viewer, title=marker, occurred_on=in_year
-            )
-        },
-    )
-
-
 @pytest.mark.parametrize("viewer_name", ["social_worker", "psw", "manager"])
 def test_the_export_holds_only_the_viewers_own_records(
     client: Any, orgs: Orgs, personas: dict[str, Any], viewer_name: str
 ) -> None:
     viewer = personas[viewer_name]
     check = IsolationCheck(client, viewer=viewer)
-    planted = _planted(check, viewer, orgs)
+    planted = plant_records_in_year(check, viewer, orgs)
     check.list_page(reverse("cpd:year_csv", args=[YEAR]), planted)
     url = reverse("cpd:year_pdf", args=[YEAR])
     response = client.get(url)

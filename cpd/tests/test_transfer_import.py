@@ -19,10 +19,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from academy.models import AuditEntry
-from academy.testing.isolation import COLLEAGUE, SIBLING, UNRELATED, IsolationCheck
+from academy.testing.isolation import IsolationCheck
 from conftest import Orgs
 from cpd.models import ActivityType, CpdRecord, RecordStatus
-from cpd.tests.factories import CpdRecordFactory, person_in
+from cpd.tests.factories import CpdRecordFactory
+from cpd.tests.sentinels import plant_records_in_year
 from cpd.transfer import services
 from cpd.transfer.columns import COLUMNS, HEADINGS
 from cpd.transfer.reading import MAX_BYTES, MAX_ROWS, RawRow, read_csv
@@ -499,24 +500,7 @@ def test_the_preview_sees_only_the_viewers_own_records(client: Any, orgs: Orgs, 
     """A row repeats a record only of the person's own: a row with the same words as someone
     else's record would name that record ("It repeats …") if the check looked beyond the ledger."""
     check = IsolationCheck(client, viewer=social_worker)
-    in_year = datetime.date(2026, 3, 2)
-    planted = check.plant(
-        lambda organisation, marker: CpdRecordFactory(
-            person=person_in(organisation), title=marker, occurred_on=in_year
-        ),
-        hidden={
-            UNRELATED: orgs.other,
-            SIBLING: orgs.sibling,
-            COLLEAGUE: lambda marker: CpdRecordFactory(
-                person=person_in(orgs.home), title=marker, occurred_on=in_year
-            ),
-        },
-        shown={
-            "the viewer's own record": lambda marker: CpdRecordFactory(
-                person=social_worker, title=marker, occurred_on=in_year
-            )
-        },
-    )
+    planted = plant_records_in_year(check, social_worker, orgs, in_year=datetime.date(2026, 3, 2))
     records = [s.obj for s in [*planted.hidden, *planted.shown]]
     data = csv_bytes(
         *(
