@@ -31,8 +31,8 @@ from academy.audit import audit_log_each
 from academy.models import FrameworkElement, User
 
 from .. import rules
-from ..models import ActivityType, CpdRecord, PeerReflection, RecordStatus
-from ..selectors import content_of, cpd_topic_elements
+from ..models import ActivityType, CpdRecord, PeerReflection, RecordStatus, RegistrationYear
+from ..selectors import content_of, cpd_topic_elements, registration_years
 from ..services import OBJECT_REPR, REQUIRED_TO_COMPLETE, _check_date
 from .columns import COLUMNS
 from .reading import RawRow
@@ -129,9 +129,12 @@ def _parse_date(text: str) -> datetime.date | None:
 class _Row:
     """Checks one row's cells, gathering every problem rather than stopping at the first."""
 
-    def __init__(self, raw: RawRow, topics: dict[str, FrameworkElement]) -> None:
+    def __init__(
+        self, raw: RawRow, topics: dict[str, FrameworkElement], years: Sequence[RegistrationYear]
+    ) -> None:
         self.values = raw.values
         self.topics = topics
+        self.years = years
         self.plan = RowPlan(number=raw.number, title=raw.values["title"])
 
     def error(self, key: str, message: str) -> None:
@@ -209,7 +212,7 @@ class _Row:
         occurred_on = self.date("occurred_on", required=True)
         if occurred_on is not None:
             try:
-                _check_date(occurred_on=occurred_on)
+                _check_date(occurred_on=occurred_on, years=self.years)
             except ValidationError as problem:
                 for message in problem.message_dict.get("occurred_on", problem.messages):
                     self.error("occurred_on", message)
@@ -270,11 +273,12 @@ def cpd_import_check(*, actor: User, rows: Sequence[RawRow]) -> ImportPlan:
     queries whatever the number of rows: the registration years (cached), the topics and the
     person's records."""
     topics = {element.code: element for element in cpd_topic_elements()}
+    years = registration_years()
     existing = cpd_repeat_index(person=actor)
     in_file: dict[tuple[str, ...], int] = {}
     plans = []
     for raw in rows:
-        plan = _Row(raw, topics).check()
+        plan = _Row(raw, topics, years).check()
         plans.append(plan)
         new = plan.record
         if new is None or not new.title or new.occurred_on is None:
@@ -338,9 +342,9 @@ def cpd_records_import(*, actor: User, rows: Sequence[RawRow]) -> ImportResult:
             status=RecordStatus.COMPLETE if new.complete else RecordStatus.DRAFT,
             completed_at=now if new.complete else None,
         )
-        # The repeat check above stands in for the unique constraint's query per row; the
-        # database still enforces it.
-        record.full_clean(validate_unique=False, validate_constraints=False)
+        # No query per row: the person is the signed-in actor, and the repeat check above stands
+        # in for the unique constraint's query (the database still enforces it).
+        record.full_clean(exclude=["person"], validate_unique=False, validate_constraints=False)
         records.append(record)
         if new.peer_learning:
             reflection = PeerReflection(
