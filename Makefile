@@ -17,16 +17,18 @@ MANAGE = $(RUN) python manage.py
 TEST_SETTINGS := academy.settings.test
 PYTEST_WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
+# What WeasyPrint (PDFs, academy/pdf.py) needs from the system, and a font for the documents.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 libglib2.0-0 fonts-dejavu-core
 # apt-get needs root; use sudo when we are not.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TEST_REPORT := test-results/pytest.xml
 
-.PHONY: help install python-deps assets chromium run demo test e2e lint bench clean distclean
+.PHONY: help install python-deps pdf-libs assets chromium run demo test e2e lint bench clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-install: python-deps assets ## Python packages (uv) and the built front-end assets
+install: python-deps pdf-libs assets ## Python packages (uv), the PDF libraries and the built front-end assets
 
 python-deps:
 	@if ! command -v uv >/dev/null 2>&1 && ! python3 -m uv --version >/dev/null 2>&1; then \
@@ -40,6 +42,11 @@ python-deps:
 assets:
 	npm ci --no-audit --no-fund
 	npm run build
+
+# Installed through apt only when one is missing, so a warm machine does not pay for it twice.
+pdf-libs:
+	@if dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1; then echo "PDF libraries: installed"; \
+	else $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(PDF_PACKAGES); fi
 
 chromium:
 	@if [ -x $(CHROMIUM) ]; then echo "Chromium: $(CHROMIUM)"; \

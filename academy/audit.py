@@ -65,9 +65,11 @@ def audit_log_each(
     actor: User | None,
     verb: str,
     changes: Iterable[tuple[models.Model, Organisation | None, dict[str, Any], dict[str, Any]]],
+    object_repr: str | None = None,
 ) -> list[AuditEntry]:
     """One entry per (object, organisation, before, after), written in one INSERT: for
-    set-based changes such as a sweep."""
+    set-based changes such as a sweep or an import. `object_repr`, when given, names every
+    object instead of its `str()` (a CPD record is named by kind, never by its words)."""
     entries = [
         _entry(
             actor=actor,
@@ -76,7 +78,7 @@ def audit_log_each(
             organisation=organisation,
             before=before,
             after=after,
-            object_repr=None,
+            object_repr=object_repr,
         )
         for obj, organisation, before, after in changes
     ]

@@ -122,6 +122,17 @@ def fingerprint(record: RecordFacts) -> tuple[str, ...]:
     return ("title", normalise(record.title), record.occurred_on.isoformat())
 
 
+def repeat_keys(record: RecordFacts) -> set[tuple[str, ...]]:
+    """What makes two records one piece of learning, as keys to compare: the same title on the
+    same date, or (once description, learning and impact are all written) the same content.
+    `cpd.selectors.cpd_record_repeating` asks the same question of the database one record at a
+    time; an import asks it of many rows at once."""
+    keys: set[tuple[str, ...]] = {("title", normalise(record.title), record.occurred_on.isoformat())}
+    if record.content:
+        keys.add(fingerprint(record))
+    return keys
+
+
 def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 

@@ -10,6 +10,7 @@ words, so the log itself cannot leak content. The verbs are not deployment-wide,
 no organisation's log; the Django admin's audit view (superusers) still has them."""
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Any
 from uuid import UUID
@@ -23,7 +24,7 @@ from academy.files.services import file_store
 from academy.models import FrameworkElement, Organisation, User
 
 from . import selectors
-from .models import ActivityType, CpdRecord, PeerReflection, RecordStatus
+from .models import ActivityType, CpdRecord, PeerReflection, RecordStatus, RegistrationYear
 
 RECORD_CREATE = "cpd_record.create"
 RECORD_UPDATE = "cpd_record.update"
@@ -46,14 +47,16 @@ def _own(*, actor: User, record: CpdRecord) -> None:
         raise PermissionDenied("Only the person a CPD record belongs to may change it.")
 
 
-def _check_date(*, occurred_on: datetime.date) -> None:
+def _check_date(*, occurred_on: datetime.date, years: Sequence[RegistrationYear] | None = None) -> None:
+    """Today or earlier, and inside a registration year. `years` saves asking the cache again
+    when many dates are checked at once (an import)."""
     today = timezone.localdate()
     if occurred_on > today:
         raise ValidationError(
             {"occurred_on": "The date must be today or in the past: record learning once it has happened."}
         )
-    if selectors.registration_year_for(day=occurred_on) is None:
-        years = selectors.registration_years()
+    if selectors.registration_year_for(day=occurred_on, years=years) is None:
+        years = years if years is not None else selectors.registration_years()
         span = ""
         if years:
             span = (

@@ -1,8 +1,9 @@
 from django.urls import path
 
 from . import views
-from .peer.urls import urlpatterns as peer_urlpatterns
 from .compliance.urls import compliance_urlpatterns
+from .peer.urls import urlpatterns as peer_urlpatterns
+from .transfer.urls import transfer_urlpatterns
 
 app_name = "cpd"
 
@@ -17,4 +18,5 @@ urlpatterns = [
     path("records/<uuid:pk>/copy/", views.copy_pack, name="copy_pack"),
     *peer_urlpatterns,
     *compliance_urlpatterns,
+    *transfer_urlpatterns,
 ]

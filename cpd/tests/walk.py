@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from academy.testing.walk import Rule, WalkRegistry, World
-from cpd.tests import walk_compliance, walk_peer
+from cpd.tests import walk_compliance, walk_peer, walk_transfer
 from cpd.tests.factories import CpdRecordFactory
 from cpd.year_loader import load_registration_years
 
@@ -44,3 +44,4 @@ def register(walk: WalkRegistry) -> None:
         }
     )
     walk_compliance.register(walk)
+    walk_transfer.register(walk)
