@@ -35,6 +35,12 @@ class AsyeConfig(AppConfig):
         register_nav(
             label="My NQSWs", url_name="asye:assigned", order=25, roles={Role.ASSESSOR, Role.LINE_MANAGER}
         )
+        register_nav(
+            label="Reviews",
+            url_name="asye:reviews_assigned",
+            order=27,
+            roles={Role.ASSESSOR, Role.LINE_MANAGER},
+        )
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
         register_nav(

@@ -245,3 +245,4 @@ from .feedback.models import (  # noqa: E402, F401
     FeedbackRequest,
     FeedbackRequestStatus,
 )
+from .reviews.models import Rating, Review, ReviewSignature  # noqa: E402, F401

@@ -4,6 +4,7 @@ from . import views
 from .agreement import urls as agreement_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
 from .feedback.urls import urlpatterns as feedback_urlpatterns
+from .reviews import urls as reviews_urls
 from .year.urls import urlpatterns as year_urlpatterns
 
 app_name = "asye"
@@ -27,3 +28,6 @@ urlpatterns = [
 
 # The support and assessment agreement and the development plans (asye/agreement/).
 urlpatterns += agreement_urls.urlpatterns
+
+# Progress reviews (asye/reviews/).
+urlpatterns += reviews_urls.urlpatterns
