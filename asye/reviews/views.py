@@ -154,9 +154,19 @@ def _part_setup(
     return record, due, rules.review_form(record.programme_version.forms, key), found, draft
 
 
+def _frozen(request: AcademyRequest, record: AsyeRecord, key: str, found: Any) -> HttpResponse | None:
+    """Back to the review, with the reason, when someone has signed it (nothing can change)."""
+    if found is None or not found.signatures.all():
+        return None
+    messages.info(request, "Someone has signed this review, so its words can no longer change.")
+    return redirect("asye:review", pk=record.pk, key=key)
+
+
 @require_http_methods(["GET", "POST"])
 def review_reflection(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
     record, due, definition, found, draft = _part_setup(request, pk, key, rules.NQSW_PART)
+    if (frozen := _frozen(request, record, key, found)) is not None:
+        return frozen
     saved = {"reflection": found.reflection, "self_assessment": found.self_assessment} if found else {}
     asks_self = rules.asks_self_assessment(definition, record.service_area)
     form = ReflectionForm(
@@ -186,6 +196,8 @@ def review_reflection(request: AcademyRequest, pk: str, key: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def review_support(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
     record, due, definition, found, draft = _part_setup(request, pk, key, rules.MANAGER_PART)
+    if (frozen := _frozen(request, record, key, found)) is not None:
+        return frozen
     initial: dict[str, Any] = manager_account_initial(record, due)
     if found is not None:
         initial |= {name: getattr(found, name) for name in rules.MANAGER_FIELDS if getattr(found, name)}
@@ -207,6 +219,8 @@ def review_support(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_assessment(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
     record, due, definition, found, draft = _part_setup(request, pk, key, rules.ASSESSOR_PART)
+    if (frozen := _frozen(request, record, key, found)) is not None:
+        return frozen
     domains = selectors.review_domains(record=record)
     saved = assessment_initial(found) if found else {}
     form = AssessmentForm(

@@ -14,6 +14,7 @@ from asye.tests.factories import AsyeRecordFactory, EvidenceItemFactory, members
 
 from .walk_agreement import register as register_agreement
 from .walk_feedback import register as register_feedback
+from .walk_reviews import register as register_reviews
 
 # Those who may open the walk's record; everyone else is told it does not exist.
 RECORD_READERS = {"nqsw": 200, "assessor": 200, "manager": 200, "psw": 200, "academy_admin": 200}
@@ -146,4 +147,5 @@ def register(walk: WalkRegistry) -> None:
         }
     )
     register_agreement(walk)
+    register_reviews(walk)
     register_feedback(walk, record_readers=RECORD_READERS, nqsw_only=NQSW_ONLY, nqsw_posts=NQSW_POSTS)

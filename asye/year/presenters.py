@@ -45,7 +45,6 @@ from asye.selectors import ASSESSOR, NQSW, RecordSchedule
 
 from .selectors import Progress, YearData
 
-
 NOT_STARTED = ("Not started", "blue")
 IN_PROGRESS = ("In progress", "light-blue")
 
