@@ -20,6 +20,7 @@ class AsyeConfig(AppConfig):
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
+        from .reviews.demo import load_reviews_demo
         from .services import PROGRAMME_VERSION_PUBLISH
         from .year.home import shows_year, year_context
 
@@ -54,6 +55,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_asye_demo, order=30)
         register_demo_loader(load_agreement_demo, order=31)
         register_demo_loader(load_feedback_demo, order=32)
+        register_demo_loader(load_reviews_demo, order=33)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_home_panel(
             name="asye.year",
