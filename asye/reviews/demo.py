@@ -21,7 +21,11 @@ WRITTEN, CONCERNS, SIGNED_BY_NQSW, SIGNED = "written", "concerns", "signed by th
 PLAN = {
     f"nqsw@{DEMO_DOMAIN}": [("foundational", SIGNED)],
     f"nqsw-adults-7@{DEMO_DOMAIN}": [("foundational", CONCERNS)],
-    f"nqsw-adults-11@{DEMO_DOMAIN}": [("foundational", SIGNED), ("midpoint", SIGNED), ("nine_month", WRITTEN)],
+    f"nqsw-adults-11@{DEMO_DOMAIN}": [
+        ("foundational", SIGNED),
+        ("midpoint", SIGNED),
+        ("nine_month", WRITTEN),
+    ],
     f"nqsw-children-7@{DEMO_DOMAIN}": [("foundational", SIGNED), ("midpoint", SIGNED_BY_NQSW)],
     f"nqsw-children-11@{DEMO_DOMAIN}": [("foundational", SIGNED), ("midpoint", SIGNED)],
 }
@@ -44,7 +48,7 @@ def _write(record: AsyeRecord, key: str, *, concerns: bool, nqsw_only: bool = Fa
         actor=record.line_manager.user,
         record=record,
         key=key,
-        supervision="Supervision was held at the agreed frequency, with one session moved by a week for leave.",
+        supervision="Held at the agreed frequency, with one session moved by a week for leave.",
         workload="A caseload about two thirds of an experienced colleague's, with no complex court work.",
         protected_time="Half a day most weeks, spent on reading, shadowing and a course on assessments.",
     )
@@ -62,8 +66,14 @@ def _write(record: AsyeRecord, key: str, *, concerns: bool, nqsw_only: bool = Fa
         }
         today = timezone.localdate()
         plan = [
-            {"action": "Write up each visit within two working days", "by": today + datetime.timedelta(days=28)},
-            {"action": "Agree a checking step for reports with the manager", "by": today + datetime.timedelta(days=14)},
+            {
+                "action": "Write up each visit within two working days",
+                "by": today + datetime.timedelta(days=28),
+            },
+            {
+                "action": "Agree a checking step for reports with the manager",
+                "by": today + datetime.timedelta(days=14),
+            },
         ]
     services.review_assessment_update(
         actor=record.assessor.user,
@@ -79,7 +89,7 @@ def _write(record: AsyeRecord, key: str, *, concerns: bool, nqsw_only: bool = Fa
     )
 
 
-def _sign(record: AsyeRecord, key: str, capacities: list[str]) -> None:
+def _sign(record: AsyeRecord, key: str, capacities: list[SignatureCapacity]) -> None:
     people = {
         SignatureCapacity.NQSW: record.nqsw.user,
         SignatureCapacity.ASSESSOR: record.assessor.user,

@@ -23,7 +23,9 @@ def test_demo_reviews(client: Client, programme_types: None) -> None:
     signed = [r for r in reviews if r.completed_at is not None]
     waiting = [r for r in reviews if r.completed_at is None and r.signatures.all()]
     concerns = [r for r in reviews if rules.has_concerns(r.judgements)]
-    assert any(r.key == "foundational" and r.record.nqsw.user.email == "nqsw@demo.academy.test" for r in signed)
+    assert any(
+        r.key == "foundational" and r.record.nqsw.user.email == "nqsw@demo.academy.test" for r in signed
+    )
     assert len(waiting) == 1
     assert len(concerns) == 1
     assert concerns[0].action_plan

@@ -371,10 +371,7 @@ def test_a_change_of_assessor_shows_in_the_next_review_only(
 def test_the_managers_account_starts_from_the_agreement_and_the_pauses(
     record: AsyeRecord, personas: dict[str, Any]
 ) -> None:
-    assert (
-        prefill.manager_account_initial(fresh(record), rules.review_point(_dues(record), "foundational"))
-        == {}
-    )  # type: ignore[arg-type]
+    assert prefill.manager_account_initial(fresh(record), _due(record, "foundational")) == {}
     AgreementFactory(
         record=record,
         answers={
@@ -392,7 +389,7 @@ def test_the_managers_account_starts_from_the_agreement_and_the_pauses(
         ends_on=datetime.date(2027, 5, 10),
         reason="Outside the period",
     )
-    found = prefill.manager_account_initial(fresh(record), rules.review_point(_dues(record), "midpoint"))  # type: ignore[arg-type]
+    found = prefill.manager_account_initial(fresh(record), _due(record, "midpoint"))
     assert found["supervision"].startswith("Agreed frequency: Weekly; Fortnightly.")
     assert "paused from 1 December 2026 to 31 December 2026: Sick leave" in found["supervision"]
     assert "Outside the period" not in found["supervision"]
@@ -400,7 +397,9 @@ def test_the_managers_account_starts_from_the_agreement_and_the_pauses(
     assert found["protected_time"] == "As agreed: Friday afternoons"
 
 
-def _dues(record: AsyeRecord) -> list[Any]:
+def _due(record: AsyeRecord, key: str) -> Any:
     from asye.selectors import record_schedule
 
-    return record_schedule(fresh(record), today=datetime.date(2026, 9, 1)).reviews
+    found = rules.review_point(record_schedule(fresh(record), today=datetime.date(2026, 9, 1)).reviews, key)
+    assert found is not None
+    return found
