@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -89,6 +90,26 @@ def signing_membership(actor: User, record: Any, capacity: str) -> Membership | 
     if capacity == SignatureCapacity.ASYE_LEAD:
         return lead_membership(actor, record)
     return None
+
+
+def signer_membership(
+    actor: User, record: Any, capacity: str, allowed: Iterable[SignatureCapacity]
+) -> Membership:
+    """The membership `actor` signs with as `capacity`: a capacity the document does not take is
+    refused (ValidationError), someone else's place too (PermissionDenied)."""
+    if capacity not in {c.value for c in allowed}:
+        raise ValidationError("Choose the capacity you sign in.")
+    membership = signing_membership(actor, record, capacity)
+    if membership is None:
+        raise PermissionDenied(
+            f"You cannot sign as the {CAPACITY_WORDS[SignatureCapacity(capacity)]} of this record."
+        )
+    return membership
+
+
+def one_signature_per_capacity(document: str, name: str, message: str) -> models.UniqueConstraint:
+    """The constraint every signature model carries: one signature per capacity per document."""
+    return models.UniqueConstraint(fields=[document, "capacity"], name=name, violation_error_message=message)
 
 
 # --- Presenting signatures ---------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 
 from academy.models import TimeStampedModel
-from asye.signatures import SignatureCapacity, SignatureFields
+from asye.signatures import SignatureCapacity, SignatureFields, one_signature_per_capacity
 
 __all__ = ["Agreement", "AgreementSignature", "DevelopmentPlan", "PlanRow", "SignatureCapacity"]
 
@@ -54,10 +54,10 @@ class AgreementSignature(SignatureFields):
     class Meta:
         ordering: ClassVar = ["agreement", "signed_at", "id"]
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["agreement", "capacity"],
-                name="asye_agreement_one_signature_per_capacity",
-                violation_error_message="This version has been signed in this capacity already.",
+            one_signature_per_capacity(
+                "agreement",
+                "asye_agreement_one_signature_per_capacity",
+                "This version has been signed in this capacity already.",
             ),
         ]
 

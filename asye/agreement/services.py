@@ -22,7 +22,7 @@ from academy.models import User
 from academy.roles import STAFF_ROLES
 from academy.selectors import roles_held_over
 from asye.models import AsyeRecord, RecordStatus
-from asye.signatures import CAPACITY_WORDS, holds, signing_membership
+from asye.signatures import CAPACITY_WORDS, holds, signer_membership
 
 from . import rules, selectors
 from .models import Agreement, AgreementSignature, DevelopmentPlan, PlanRow, SignatureCapacity
@@ -156,13 +156,7 @@ def agreement_sign(*, actor: User, agreement: Agreement, capacity: str) -> Agree
     """Sign the newest version in `capacity`, which must be the actor's own on the record. Signing
     twice in the same capacity returns the first signature; someone else's place is refused."""
     record = agreement.record
-    if capacity not in SignatureCapacity.values:
-        raise ValidationError("Choose the capacity you sign in.")
-    membership = signing_membership(actor, record, capacity)
-    if membership is None:
-        raise PermissionDenied(
-            f"You cannot sign as the {CAPACITY_WORDS[SignatureCapacity(capacity)]} of this record."
-        )
+    membership = signer_membership(actor, record, capacity, SignatureCapacity)
     _require_open(record)
     _lock(record)
     latest = Agreement.objects.filter(record=record).order_by("-number").first()

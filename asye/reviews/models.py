@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 
 from academy.models import TimeStampedModel
-from asye.signatures import SignatureFields
+from asye.signatures import SignatureFields, one_signature_per_capacity
 
 
 class Rating(models.TextChoices):
@@ -67,9 +67,9 @@ class ReviewSignature(SignatureFields):
     class Meta:
         ordering: ClassVar = ["review", "signed_at", "id"]
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["review", "capacity"],
-                name="asye_review_one_signature_per_capacity",
-                violation_error_message="This review has been signed in this capacity already.",
+            one_signature_per_capacity(
+                "review",
+                "asye_review_one_signature_per_capacity",
+                "This review has been signed in this capacity already.",
             ),
         ]

@@ -19,7 +19,7 @@ from academy.models import User
 from asye.agreement.services import CLOSED_STATUSES
 from asye.models import AsyeRecord
 from asye.selectors import record_schedule
-from asye.signatures import CAPACITY_WORDS, SignatureCapacity, holds, signing_membership
+from asye.signatures import CAPACITY_WORDS, SignatureCapacity, holds, signer_membership
 
 from . import rules, selectors
 from .models import CONCERNS, Rating, Review, ReviewSignature
@@ -200,13 +200,7 @@ def sign_statement(label: str, capacity: str) -> str:
 def review_sign(*, actor: User, record: AsyeRecord, key: str, capacity: str) -> ReviewSignature:
     """Sign the review in `capacity`, the actor's own on the record. Refused until every part
     is written. Signing twice returns the first signature. The third signature completes it."""
-    if capacity not in {c.value for c in selectors.REVIEW_CAPACITIES}:
-        raise ValidationError("Choose the capacity you sign in.")
-    membership = signing_membership(actor, record, capacity)
-    if membership is None:
-        raise PermissionDenied(
-            f"You cannot sign as the {CAPACITY_WORDS[SignatureCapacity(capacity)]} of this record."
-        )
+    membership = signer_membership(actor, record, capacity, selectors.REVIEW_CAPACITIES)
     _require_open(record)
     due = rules.review_point(record_schedule(record).reviews, key)
     if due is None:

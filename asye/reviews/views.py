@@ -3,6 +3,8 @@ Data comes only through the selectors (`asye.reviews.selectors`, which start fro
 access selector); who may write which part is decided there and again in the services."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +25,7 @@ from asye.signatures import SIGNATURES_HEAD, SignatureCapacity, signature_rows
 
 from . import presenters, rules, selectors, services
 from .forms import AssessmentForm, ReflectionForm, SupportForm, assessment_initial
+from .models import Review
 from .prefill import manager_account_initial
 
 
@@ -113,79 +116,80 @@ def review(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
     return render(request, "asye/reviews/review.html", context)
 
 
+@dataclass
+class Part:
+    """One part's form page: the record, the review point, its form definition, the review as
+    saved (None before anyone wrote), and the draft key of this person's form."""
+
+    record: AsyeRecord
+    due: ReviewDue
+    definition: rules.ReviewForm
+    found: Review | None
+    draft: str
+
+    def initial(self, request: AcademyRequest, saved: dict[str, Any]) -> dict[str, Any]:
+        return {**saved, **draft_initial(request, self.draft)}
+
+
+def _part(request: AcademyRequest, pk: str, key: str, part: str) -> Part:
+    record, _ = selectors.record_for_reviews(scope=request.scope, pk=pk, part=part)
+    due = selectors.review_due_get(record=record, key=key)
+    found = selectors.review_of(record=record, key=key)
+    draft = draft_key("asye", f"review-{part}", record.pk, key)
+    return Part(record, due, rules.review_form(record.programme_version.forms, key), found, draft)
+
+
+def _frozen(request: AcademyRequest, part: Part) -> HttpResponse | None:
+    """Back to the review, with the reason, when someone has signed it (nothing can change)."""
+    if part.found is None or not part.found.signatures.all():
+        return None
+    messages.info(request, "Someone has signed this review, so its words can no longer change.")
+    return redirect("asye:review", pk=part.record.pk, key=part.due.key)
+
+
 def _part_page(
-    request: AcademyRequest,
-    *,
-    record: AsyeRecord,
-    due: ReviewDue,
-    form: Any,
-    key: str,
-    draft: str,
-    heading: str,
-    save: Any,
+    request: AcademyRequest, part: Part, form: Any, *, heading: str, save: Callable[[], object]
 ) -> HttpResponse:
+    """Bind, save through `save` (a service), and back to the review; or show the form."""
     if request.method == "POST" and form.is_valid():
         try:
             save()
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            draft_discard(user=request.user, key=draft)
+            draft_discard(user=request.user, key=part.draft)
             messages.success(request, "Saved.")
-            return redirect("asye:review", pk=record.pk, key=key)
+            return redirect("asye:review", pk=part.record.pk, key=part.due.key)
     context = {
-        "record": record,
-        "due": due,
+        "record": part.record,
+        "due": part.due,
         "form": form,
         "heading": heading,
-        "draft": draft,
-        "back_url": reverse("asye:review", args=[record.pk, key]),
+        "draft": part.draft,
+        "back_url": reverse("asye:review", args=[part.record.pk, part.due.key]),
     }
     return render(request, "asye/reviews/part_form.html", context)
 
 
-def _part_setup(
-    request: AcademyRequest, pk: str, key: str, part: str
-) -> tuple[AsyeRecord, ReviewDue, rules.ReviewForm, Any, str]:
-    record, _ = selectors.record_for_reviews(scope=request.scope, pk=pk, part=part)
-    due = selectors.review_due_get(record=record, key=key)
-    found = selectors.review_of(record=record, key=key)
-    draft = draft_key("asye", f"review-{part}", record.pk, key)
-    return record, due, rules.review_form(record.programme_version.forms, key), found, draft
-
-
-def _frozen(request: AcademyRequest, record: AsyeRecord, key: str, found: Any) -> HttpResponse | None:
-    """Back to the review, with the reason, when someone has signed it (nothing can change)."""
-    if found is None or not found.signatures.all():
-        return None
-    messages.info(request, "Someone has signed this review, so its words can no longer change.")
-    return redirect("asye:review", pk=record.pk, key=key)
-
-
 @require_http_methods(["GET", "POST"])
 def review_reflection(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
-    record, due, definition, found, draft = _part_setup(request, pk, key, rules.NQSW_PART)
-    if (frozen := _frozen(request, record, key, found)) is not None:
+    part = _part(request, pk, key, rules.NQSW_PART)
+    if (frozen := _frozen(request, part)) is not None:
         return frozen
+    found = part.found
     saved = {"reflection": found.reflection, "self_assessment": found.self_assessment} if found else {}
-    asks_self = rules.asks_self_assessment(definition, record.service_area)
+    asks_self = rules.asks_self_assessment(part.definition, part.record.service_area)
     form = ReflectionForm(
-        posted(request),
-        form=definition,
-        asks_self=asks_self,
-        initial={**saved, **draft_initial(request, draft)},
+        posted(request), form=part.definition, asks_self=asks_self, initial=part.initial(request, saved)
     )
     return _part_page(
         request,
-        record=record,
-        due=due,
-        form=form,
-        key=key,
-        draft=draft,
+        part,
+        form,
         heading="Your reflection",
         save=lambda: services.review_reflection_update(
             actor=request.user,
-            record=record,
+            record=part.record,
             key=key,
             reflection=form.cleaned_data["reflection"],
             self_assessment=form.cleaned_data.get("self_assessment", ""),
@@ -195,48 +199,44 @@ def review_reflection(request: AcademyRequest, pk: str, key: str) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def review_support(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
-    record, due, definition, found, draft = _part_setup(request, pk, key, rules.MANAGER_PART)
-    if (frozen := _frozen(request, record, key, found)) is not None:
+    part = _part(request, pk, key, rules.MANAGER_PART)
+    if (frozen := _frozen(request, part)) is not None:
         return frozen
-    initial: dict[str, Any] = manager_account_initial(record, due)
-    if found is not None:
-        initial |= {name: getattr(found, name) for name in rules.MANAGER_FIELDS if getattr(found, name)}
-    form = SupportForm(posted(request), form=definition, initial={**initial, **draft_initial(request, draft)})
+    saved: dict[str, Any] = manager_account_initial(part.record, part.due)
+    if part.found is not None:
+        saved |= {
+            name: getattr(part.found, name) for name in rules.MANAGER_FIELDS if getattr(part.found, name)
+        }
+    form = SupportForm(posted(request), form=part.definition, initial=part.initial(request, saved))
     return _part_page(
         request,
-        record=record,
-        due=due,
-        form=form,
-        key=key,
-        draft=draft,
-        heading=definition.prompt("support_received"),
+        part,
+        form,
+        heading=part.definition.prompt("support_received"),
         save=lambda: services.review_support_update(
-            actor=request.user, record=record, key=key, **form.cleaned_data
+            actor=request.user, record=part.record, key=key, **form.cleaned_data
         ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def review_assessment(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
-    record, due, definition, found, draft = _part_setup(request, pk, key, rules.ASSESSOR_PART)
-    if (frozen := _frozen(request, record, key, found)) is not None:
+    part = _part(request, pk, key, rules.ASSESSOR_PART)
+    if (frozen := _frozen(request, part)) is not None:
         return frozen
-    domains = selectors.review_domains(record=record)
-    saved = assessment_initial(found) if found else {}
+    domains = selectors.review_domains(record=part.record)
+    saved = assessment_initial(part.found) if part.found else {}
     form = AssessmentForm(
-        posted(request), form=definition, domains=domains, initial={**saved, **draft_initial(request, draft)}
+        posted(request), form=part.definition, domains=domains, initial=part.initial(request, saved)
     )
     return _part_page(
         request,
-        record=record,
-        due=due,
-        form=form,
-        key=key,
-        draft=draft,
-        heading=definition.prompt("progress"),
+        part,
+        form,
+        heading=part.definition.prompt("progress"),
         save=lambda: services.review_assessment_update(
             actor=request.user,
-            record=record,
+            record=part.record,
             key=key,
             judgements=form.judgements(),
             progress_summary=form.cleaned_data["progress_summary"],
