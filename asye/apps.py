@@ -23,6 +23,7 @@ class AsyeConfig(AppConfig):
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
+        from .reviews.demo import load_reviews_demo
         from .services import PROGRAMME_VERSION_PUBLISH
         from .supervision.demo import load_supervision_demo
         from .year.home import shows_year, year_context
@@ -45,6 +46,12 @@ class AsyeConfig(AppConfig):
             order=27,
             roles={Role.ASSESSOR, Role.LINE_MANAGER},
         )
+        register_nav(
+            label="Reviews",
+            url_name="asye:reviews_assigned",
+            order=28,
+            roles={Role.ASSESSOR, Role.LINE_MANAGER},
+        )
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
         register_nav(
@@ -60,6 +67,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_feedback_demo, order=32)
         register_demo_loader(load_supervision_demo, order=33)
         register_demo_loader(load_citation_demo, order=45)  # after the CPD demo (40)
+        register_demo_loader(load_reviews_demo, order=34)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_home_panel(
             name="asye.year",

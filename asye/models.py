@@ -246,6 +246,7 @@ from .feedback.models import (  # noqa: E402, F401
     FeedbackRequest,
     FeedbackRequestStatus,
 )
+from .reviews.models import Rating, Review, ReviewSignature  # noqa: E402, F401
 from .supervision.models import (  # noqa: E402, F401
     CaseloadMonth,
     ProtectedTime,

@@ -1,6 +1,5 @@
 """Words, dates and tag colours of the ASYE pages, so templates only loop."""
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -96,18 +95,6 @@ def record_summary(record: AsyeRecord, schedule: RecordSchedule, *, can_change: 
         },
         {"key": "Line manager", "value": person(record.line_manager)},
     ]
-    return rows
-
-
-REVIEWS_HEAD = ["Review", "Month", "Due"]
-
-
-def review_rows(schedule: RecordSchedule, today: datetime.date) -> list[list[object]]:
-    rows: list[list[object]] = []
-    for review in schedule.reviews:
-        hint = "Optional" if review.optional else ""
-        due = Cell(format_date(review.due_on), hint="Next" if review is schedule.next_review else "")
-        rows.append([Cell(review.label, hint=hint), str(review.months), due])
     return rows
 
 

@@ -4,6 +4,7 @@ from . import views
 from .agreement import urls as agreement_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
 from .feedback.urls import urlpatterns as feedback_urlpatterns
+from .reviews import urls as reviews_urls
 from .supervision import urls as supervision_urls
 from .year.urls import urlpatterns as year_urlpatterns
 
@@ -31,3 +32,5 @@ urlpatterns += agreement_urls.urlpatterns
 
 # Supervision, workload and protected time (asye/supervision/).
 urlpatterns += supervision_urls.urlpatterns
+# Progress reviews (asye/reviews/).
+urlpatterns += reviews_urls.urlpatterns

@@ -19,6 +19,8 @@ from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles
 
 from . import presenters, selectors, services
 from .forms import ChangeAssessorForm, ProgrammeVersionForm, RecordFilterForm, RecordForm
+from .reviews import presenters as review_presenters
+from .reviews import selectors as review_selectors
 from .year import presenters as year_presenters
 from .year import selectors as year_selectors
 
@@ -114,8 +116,10 @@ def record(request: AcademyRequest, pk: str) -> HttpResponse:
         "is_own": selectors.NQSW in relations,
         "can_change": can_change,
         "summary": presenters.record_summary(found, schedule, can_change=can_change),
-        "reviews_head": presenters.REVIEWS_HEAD,
-        "reviews": presenters.review_rows(schedule, today),
+        "reviews_head": review_presenters.REVIEWS_HEAD,
+        "reviews": review_presenters.record_review_rows(
+            found, schedule.reviews, review_selectors.review_briefs([found])[found.pk], today
+        ),
         "history_head": presenters.HISTORY_HEAD,
         "history": presenters.history_rows(selectors.assessor_history(record=found)),
         "pauses_head": presenters.PAUSES_HEAD,

@@ -211,3 +211,71 @@ def test_cpd_compliance_for_a_line_manager(
         client, manager, reverse("cpd:compliance"), django_assert_num_queries, BASE + 1 + CPD_COMPLIANCE
     )
     assert response.content.count(b"govuk-tag--green") == 3
+
+
+# --- ASYE reviews (asye/reviews/) --------------------------------------------------------------------
+
+
+@pytest.fixture
+def reviewed_records(orgs: Orgs, personas: dict[str, Any], frameworks: None) -> list[Any]:
+    """Four records assessed by the `assessor` persona and managed by `manager`, each with three
+    reviews written (one signed by all, one by the NQSW, one by nobody) and three pauses."""
+    import datetime
+
+    from asye.signatures import SignatureCapacity
+    from asye.tests.factories import AsyeRecordFactory, RecordPauseFactory, membership_of
+    from asye.tests.review_support import sign_review, write_review
+
+    home = orgs.home
+    assessor = membership_of(personas["assessor"], home, Role.ASSESSOR)
+    manager = membership_of(personas["manager"], home, Role.LINE_MANAGER)
+    records = []
+    for n in range(4):
+        nqsw = membership_of(personas["nqsw"], home, Role.NQSW) if n == 0 else None
+        record = AsyeRecordFactory(
+            organisation=home, assessor=assessor, line_manager=manager, **({"nqsw": nqsw} if nqsw else {})
+        )
+        for month in (1, 2, 3):
+            day = datetime.date(2028, month, 1)
+            RecordPauseFactory(record=record, recorded_by=personas["psw"], starts_on=day, ends_on=day)
+        write_review(record, "foundational")
+        sign_review(record, "foundational")
+        write_review(record, "midpoint")
+        sign_review(record, "midpoint", who=(SignatureCapacity.NQSW,))
+        write_review(record, "nine_month")
+        records.append(record)
+    return records
+
+
+def test_reviews_to_do_list(
+    client: Any, assessor: Any, reviewed_records: list[Any], django_assert_num_queries: Any
+) -> None:
+    # BASE_MFA, + the "Evidence to review" badge, + the count for pagination, + the page of
+    # records (everything joined), + their pauses, + the page's reviews with the capacities signed
+    response = _get(
+        client, assessor, reverse("asye:reviews_assigned"), django_assert_num_queries, BASE_MFA + 5
+    )
+    assert response.content.decode().count("Waiting for your signature") == 4
+
+
+def test_a_records_reviews(
+    client: Any, psw: Any, reviewed_records: list[Any], django_assert_num_queries: Any
+) -> None:
+    # BASE_MFA (a council's scope is the council itself: no tree to walk), + the record with
+    # everything joined, + its pauses, + its reviews with the capacities signed
+    record = reviewed_records[0]
+    url = reverse("asye:reviews", args=[record.pk])
+    response = _get(client, psw, url, django_assert_num_queries, BASE_MFA + 3)
+    assert response.content.decode().count("govuk-tag") >= 4
+
+
+def test_a_review_page(
+    client: Any, nqsw: Any, reviewed_records: list[Any], django_assert_num_queries: Any
+) -> None:
+    # BASE_NQSW, + the record with everything joined, + its pauses, + the review, + its
+    # signatures with signers, + the framework domains, + the previous review's completion
+    # (the change-of-assessor window), + the changes of assessor with people
+    record = reviewed_records[0]
+    url = reverse("asye:review", args=[record.pk, "midpoint"])
+    response = _get(client, nqsw, url, django_assert_num_queries, BASE_NQSW + 7)
+    assert "Waiting for signatures" in response.content.decode()

@@ -18,18 +18,11 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from academy.models import Membership, TimeStampedModel
+from academy.models import TimeStampedModel
+from asye.signatures import SignatureCapacity, SignatureFields, one_signature_per_capacity
 
-
-class SignatureCapacity(models.TextChoices):
-    """Who signs an agreement, in the order the page lists them."""
-
-    NQSW = "nqsw", "Newly qualified social worker"
-    ASSESSOR = "assessor", "Assessor"
-    LINE_MANAGER = "line_manager", "Line manager"
-    ASYE_LEAD = "asye_lead", "ASYE lead"
+__all__ = ["Agreement", "AgreementSignature", "DevelopmentPlan", "PlanRow", "SignatureCapacity"]
 
 
 class Agreement(TimeStampedModel):
@@ -53,28 +46,20 @@ class Agreement(TimeStampedModel):
         return f"Support and assessment agreement, version {self.number}"
 
 
-class AgreementSignature(TimeStampedModel):
+class AgreementSignature(SignatureFields):
     """Append-only: no service changes or deletes one."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
-    capacity = models.CharField(max_length=20, choices=SignatureCapacity.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
-    statement = models.TextField(help_text="The words the person confirmed.")
-    signed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar = ["agreement", "signed_at", "id"]
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["agreement", "capacity"],
-                name="asye_agreement_one_signature_per_capacity",
-                violation_error_message="This version has been signed in this capacity already.",
+            one_signature_per_capacity(
+                "agreement",
+                "asye_agreement_one_signature_per_capacity",
+                "This version has been signed in this capacity already.",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"Signed as {self.get_capacity_display()} on {self.signed_at:%Y-%m-%d}"
 
 
 class DevelopmentPlan(TimeStampedModel):

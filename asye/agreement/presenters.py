@@ -11,10 +11,14 @@ from academy.components import Cell, Tag
 from academy.presenters import format_date
 from asye.models import AsyeRecord
 from asye.selectors import RecordSchedule
+from asye.signatures import SIGNATURES_HEAD, SignatureCapacity
+from asye.signatures import signature_rows as shared_signature_rows
 
 from . import rules
-from .models import Agreement, AgreementSignature, DevelopmentPlan, PlanRow, SignatureCapacity
+from .models import Agreement, DevelopmentPlan, PlanRow
 from .services import CAPACITY_WORDS, agreement_fully_signed, sign_statement
+
+__all__ = ["SIGNATURES_HEAD"]
 
 NOT_ANSWERED = Cell(tag=Tag("Not answered", "grey"))
 
@@ -92,38 +96,8 @@ def answer_sections(agreement: Agreement, *, edit_url: str = "") -> list[dict[st
     ]
 
 
-SIGNATURES_HEAD = ["Signs as", "Who", "Signature"]
-
-
-def _expected_signer(record: AsyeRecord, capacity: str) -> str:
-    if capacity == SignatureCapacity.NQSW:
-        return _person(record.nqsw)
-    if capacity == SignatureCapacity.ASSESSOR:
-        return _person(record.assessor)
-    if capacity == SignatureCapacity.LINE_MANAGER:
-        return _person(record.line_manager)
-    return "A principal social worker or academy admin"
-
-
 def signature_rows(agreement: Agreement, record: AsyeRecord) -> list[list[object]]:
-    signed: dict[str, AgreementSignature] = {s.capacity: s for s in agreement.signatures.all()}
-    rows: list[list[object]] = []
-    for capacity in SignatureCapacity:
-        signature = signed.get(capacity)
-        if signature is None:
-            rows.append(
-                [capacity.label, _expected_signer(record, capacity), Cell(tag=Tag("Not signed", "grey"))]
-            )
-        else:
-            when = signature.signed_at.astimezone().date()
-            rows.append(
-                [
-                    capacity.label,
-                    str(signature.user.display_name),
-                    Cell(tag=Tag("Signed", "green"), text=format_date(when)),
-                ]
-            )
-    return rows
+    return shared_signature_rows(agreement.signatures.all(), record, SignatureCapacity)
 
 
 def missing_items(agreement: Agreement) -> list[str]:

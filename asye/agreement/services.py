@@ -18,35 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from academy.audit import audit_log
-from academy.models import Membership, User
+from academy.models import User
 from academy.roles import STAFF_ROLES
-from academy.selectors import current_membership_q, roles_held_over
+from academy.selectors import roles_held_over
 from asye.models import AsyeRecord, RecordStatus
+from asye.signatures import CAPACITY_WORDS, holds, signer_membership
 
 from . import rules, selectors
 from .models import Agreement, AgreementSignature, DevelopmentPlan, PlanRow, SignatureCapacity
 
 CLOSED_STATUSES = (RecordStatus.COMPLETED, RecordStatus.WITHDRAWN)
-
-
-def _current(membership: Membership) -> bool:
-    today = timezone.localdate()
-    return membership.is_active and (membership.ended_on is None or membership.ended_on >= today)
-
-
-def _is(membership: Membership, actor: User) -> bool:
-    return membership.user_id == actor.pk and _current(membership)
-
-
-def _lead_membership(actor: User, record: AsyeRecord) -> Membership | None:
-    """The actor's PSW or academy admin membership over the record's organisation, if any."""
-    organisation = record.organisation
-    ids = [organisation.pk] + ([organisation.parent_id] if organisation.parent_id else [])
-    held = Membership.objects.filter(
-        current_membership_q(), user=actor, role__in=list(STAFF_ROLES), organisation_id__in=ids
-    )
-    # The council's own role before the partnership's.
-    return min(held, key=lambda m: (m.organisation_id != organisation.pk, m.pk), default=None)
 
 
 def _is_staff(actor: User, record: AsyeRecord) -> bool:
@@ -69,7 +50,7 @@ def _lock(record: AsyeRecord) -> None:
 
 
 def _require_agreement_writer(actor: User, record: AsyeRecord) -> None:
-    if not (_is(record.assessor, actor) or _is_staff(actor, record)):
+    if not (holds(record.assessor, actor) or _is_staff(actor, record)):
         raise PermissionDenied("Only the assessor or the ASYE lead can change the agreement.")
 
 
@@ -162,15 +143,6 @@ def agreement_update(
     return latest
 
 
-# A capacity inside a sentence.
-CAPACITY_WORDS = {
-    SignatureCapacity.NQSW: "NQSW",
-    SignatureCapacity.ASSESSOR: "assessor",
-    SignatureCapacity.LINE_MANAGER: "line manager",
-    SignatureCapacity.ASYE_LEAD: "ASYE lead",
-}
-
-
 def sign_statement(agreement: Agreement, capacity: str) -> str:
     """The words a person confirms when they sign (kept on their signature)."""
     return (
@@ -179,30 +151,12 @@ def sign_statement(agreement: Agreement, capacity: str) -> str:
     )
 
 
-def _signing_membership(actor: User, record: AsyeRecord, capacity: str) -> Membership | None:
-    if capacity == SignatureCapacity.NQSW:
-        return record.nqsw if _is(record.nqsw, actor) else None
-    if capacity == SignatureCapacity.ASSESSOR:
-        return record.assessor if _is(record.assessor, actor) else None
-    if capacity == SignatureCapacity.LINE_MANAGER:
-        return record.line_manager if _is(record.line_manager, actor) else None
-    if capacity == SignatureCapacity.ASYE_LEAD:
-        return _lead_membership(actor, record)
-    return None
-
-
 @transaction.atomic
 def agreement_sign(*, actor: User, agreement: Agreement, capacity: str) -> AgreementSignature:
     """Sign the newest version in `capacity`, which must be the actor's own on the record. Signing
     twice in the same capacity returns the first signature; someone else's place is refused."""
     record = agreement.record
-    if capacity not in SignatureCapacity.values:
-        raise ValidationError("Choose the capacity you sign in.")
-    membership = _signing_membership(actor, record, capacity)
-    if membership is None:
-        raise PermissionDenied(
-            f"You cannot sign as the {CAPACITY_WORDS[SignatureCapacity(capacity)]} of this record."
-        )
+    membership = signer_membership(actor, record, capacity, SignatureCapacity)
     _require_open(record)
     _lock(record)
     latest = Agreement.objects.filter(record=record).order_by("-number").first()
@@ -250,7 +204,7 @@ def agreement_fully_signed(agreement: Agreement) -> bool:
 
 
 def _require_plan_writer(actor: User, record: AsyeRecord) -> None:
-    if not _is(record.nqsw, actor):
+    if not holds(record.nqsw, actor):
         raise PermissionDenied("Only the NQSW writes their development plans.")
 
 
@@ -377,7 +331,7 @@ def plan_row_update(
 def plan_row_review(*, actor: User, row: PlanRow, revision: int, review_note: str) -> PlanRow:
     """The assessor or line manager writes (or rewrites) the row's review note; who and when are kept."""
     record = row.plan.record
-    if not (_is(record.assessor, actor) or _is(record.line_manager, actor)):
+    if not (holds(record.assessor, actor) or holds(record.line_manager, actor)):
         raise PermissionDenied("Only the assessor or the line manager writes review notes.")
     _require_open(record)
     note = review_note.strip()

@@ -9,26 +9,14 @@ from django.test import Client
 from django.urls import reverse
 
 from academy.models import Organisation
-from academy.roles import Role
 from academy.testing.isolation import COLLEAGUE, SIBLING, UNRELATED, IsolationCheck
 from asye.agreement.models import Agreement, AgreementSignature, PlanRow, SignatureCapacity
 from asye.models import AsyeRecord
 from asye.tests.agreement_support import AgreementFactory, PlanRowFactory, complete_answers, sign
-from asye.tests.factories import AsyeRecordFactory, membership_of
+from asye.tests.factories import AsyeRecordFactory
 from conftest import Orgs
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def record(orgs: Orgs, personas: dict[str, Any], programme_types: None) -> AsyeRecord:
-    home = orgs.home
-    return AsyeRecordFactory(
-        organisation=home,
-        nqsw=membership_of(personas["nqsw"], home, Role.NQSW),
-        assessor=membership_of(personas["assessor"], home, Role.ASSESSOR),
-        line_manager=membership_of(personas["manager"], home, Role.LINE_MANAGER),
-    )
 
 
 def page(client: Client, url: str) -> str:

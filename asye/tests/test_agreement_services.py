@@ -22,17 +22,6 @@ from conftest import Orgs
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def record(orgs: Orgs, personas: dict[str, Any], programme_types: None) -> Any:
-    home = orgs.home
-    return AsyeRecordFactory(
-        organisation=home,
-        nqsw=membership_of(personas["nqsw"], home, Role.NQSW),
-        assessor=membership_of(personas["assessor"], home, Role.ASSESSOR),
-        line_manager=membership_of(personas["manager"], home, Role.LINE_MANAGER),
-    )
-
-
 def sign_all(agreement: Agreement, personas: dict[str, Any]) -> None:
     for capacity, who in [
         (SignatureCapacity.NQSW, "nqsw"),

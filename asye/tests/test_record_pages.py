@@ -328,7 +328,8 @@ def test_record_page_query_count(
         )
         AssessorChangeFactory(record=record, changed_by=psw, from_assessor=record.assessor)
     client.force_login(psw)
-    # + the record with everything joined, + its pauses, + the assessor history with people
-    with django_assert_num_queries(BASE_MFA + 3):
+    # + the record with everything joined, + its pauses, + its reviews with the capacities
+    # signed, + the assessor history with people
+    with django_assert_num_queries(BASE_MFA + 4):
         response = client.get(reverse("asye:record", args=[record.pk]))
     assert response.status_code == 200

@@ -162,19 +162,19 @@ def test_review_status_against_the_clock(
 ) -> None:
     with time_machine.travel(instant, tick=False):
         data = year_data(record=_fresh(record))
-        reviews = presenters.reviews_section(data)
+        reviews = presenters.reviews_section(data, frozenset({NQSW}))
     foundational = reviews.items[0]
     assert foundational["title"] == "Foundational review (3 months)"
     assert foundational["status_text"] == expected
     assert foundational["hint"] == "Due 1 December 2026."
-    assert foundational["url"] == ""
+    assert foundational["url"] == reverse("asye:review", args=[record.pk, "foundational"])
 
 
 def test_a_review_due_in_summer_time_is_overdue_from_local_midnight(record: AsyeRecord) -> None:
     # The nine-month review is due on 1 June 2027 (BST). At 00:30 on 2 June in London it is still
     # 1 June in UTC: a date taken in UTC would call it "Due soon".
     with time_machine.travel(datetime.datetime(2027, 6, 1, 23, 30, tzinfo=datetime.UTC), tick=False):
-        reviews = presenters.reviews_section(year_data(record=_fresh(record)))
+        reviews = presenters.reviews_section(year_data(record=_fresh(record)), frozenset({NQSW}))
     nine = item(reviews, "Nine-month review")
     assert (nine["status_text"], nine["hint"]) == ("Overdue", "Due 1 June 2027.")
 
@@ -188,8 +188,10 @@ def test_final_assessment_shows_its_date_only(record: AsyeRecord) -> None:
         "status_colour": "",
         "hint": "Due 1 September 2027. Planned end 1 September 2027.",
     }
+    # The final review is a review like the others, listed with them; the final assessment
+    # (report and recommendation) is its own section.
     reviews = sections(record, datetime.date(2026, 10, 1))["Reviews"]
-    assert "Final review" not in [i["title"] for i in reviews.items]
+    assert [i["title"] for i in reviews.items][-1] == "Final review"
 
 
 def test_expected_by_now_rounds_down() -> None:
@@ -354,12 +356,12 @@ def test_home_query_count(
     # BASE_NQSW (the navigation's "has a record", cached then for the panel's condition too)
     # + the five latest unread notifications, + the NQSW's records with everything joined,
     # + their pauses, + the newest agreement, + its signatures, + the plans with row counts,
-    # + the evidence counted by kind and status, + the supervision days, + the CPD panel's
-    # records this year
-    with django_assert_num_queries(BASE_NQSW + 9):
+    # + the evidence counted by kind and status, + the reviews with the capacities signed,
+    # + the supervision days, + the CPD panel's records this year
+    with django_assert_num_queries(BASE_NQSW + 10):
         response = client.get(reverse("academy:home"))
     assert "Your ASYE year" in response.content.decode()
-    assert BASE_NQSW + 9 <= 13
+    assert BASE_NQSW + 10 <= 14
 
 
 def test_year_page_query_count(
@@ -369,8 +371,9 @@ def test_year_page_query_count(
     client.force_login(assessor)
     # BASE_MFA, + the "Evidence to review" badge, + the record with everything joined, + its
     # pauses, + the newest agreement, + its signatures, + the plans with row counts, + the
-    # evidence counted by kind and status, + the supervision days
-    with django_assert_num_queries(BASE_MFA + 8):
+    # evidence counted by kind and status, + the reviews with the capacities signed, + the
+    # supervision days
+    with django_assert_num_queries(BASE_MFA + 9):
         response = client.get(reverse("asye:year", args=[record.pk]))
     assert response.status_code == 200
 

@@ -14,9 +14,9 @@ when done, grey text when it cannot start yet):
   guide in the hint ("about 2 expected by now if spread evenly"), never as a status: the
   framework sets the minimum for the year, not a pace, so falling behind an even spread is
   worth knowing but is not "overdue".
-- Reviews: Not due yet, Due soon (within `DUE_SOON_DAYS`), Overdue (due date passed). The
-  review forms are not in the portal yet, so a review has no link and a held review cannot be
-  told from a missed one: the status is about the date only.
+- Reviews: each review's state (`asye.reviews.presenters.review_state`: Signed, Waiting for
+  signatures, Overdue, In progress, Due soon, Not due yet), linked to the review; the home
+  panel shows the first review not yet signed by everyone.
 - Final assessment: its due date; "Not yet available".
 """
 
@@ -33,17 +33,19 @@ from academy.presenters import format_date
 from asye.agreement import rules
 from asye.agreement.models import Agreement, SignatureCapacity
 from asye.agreement.selectors import capacities_held
+from asye.dates import ReviewDue
 from asye.evidence.presenters import kind_filter_url
 from asye.evidence.selectors import KindCounts
 from asye.models import AsyeRecord, ReviewKey
 from asye.presenters import month_words, next_review_cell, person, status_tag
+from asye.reviews.presenters import review_state
+from asye.reviews.presenters import waiting_for as review_waiting_for
+from asye.reviews.selectors import capacities_held as review_capacities_held
 from asye.selectors import ASSESSOR, NQSW, RecordSchedule
 from asye.supervision.presenters import cadence_state, cadence_summary
 from asye.supervision.selectors import record_intervals
 
 from .selectors import Progress, YearData
-
-DUE_SOON_DAYS = 28
 
 NOT_STARTED = ("Not started", "blue")
 IN_PROGRESS = ("In progress", "light-blue")
@@ -245,24 +247,37 @@ def evidence_section(data: YearData, relations: frozenset[str]) -> Section:
 # --- Reviews and the final assessment ---------------------------------------------------------------
 
 
-def review_state(due_on: datetime.date, today: datetime.date) -> tuple[str, str]:
-    if due_on < today:
-        return ("Overdue", "red")
-    if due_on <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-        return ("Due soon", "yellow")
-    return ("Not due yet", "")
-
-
-def reviews_section(data: YearData) -> Section:
-    items = [
-        _item(
-            review.label, review_state(review.due_on, data.today), hint=f"Due {format_date(review.due_on)}."
+def _review_item(
+    data: YearData, review: ReviewDue, relations: frozenset[str], *, prefix: str = ""
+) -> dict[str, Any]:
+    brief = data.reviews.get(review.key)
+    hint = f"Due {format_date(review.due_on)}."
+    waiting = [c for c in review_waiting_for(brief) if c in review_capacities_held(relations)]
+    if brief is not None and brief.completed_at is None and waiting:
+        hint += (
+            " Your part or signature is still needed." if not brief.signed else " Waiting for your signature."
         )
-        for review in data.schedule.reviews
-        if review.key != ReviewKey.FINAL
-    ]
-    note = "" if items else "This programme sets no reviews before the final one."
+    return _item(
+        f"{prefix}{review.label}",
+        review_state(brief, review.due_on, data.today),
+        url=reverse("asye:review", args=[data.record.pk, review.key]),
+        hint=hint,
+    )
+
+
+def reviews_section(data: YearData, relations: frozenset[str]) -> Section:
+    items = [_review_item(data, review, relations) for review in data.schedule.reviews]
+    note = "" if items else "This programme sets no reviews."
     return Section("Reviews", items, "year-reviews", note=note)
+
+
+def next_open_review(data: YearData) -> ReviewDue | None:
+    """The first review not yet signed by everyone (an overdue one before the next due)."""
+    for review in data.schedule.reviews:
+        brief = data.reviews.get(review.key)
+        if brief is None or brief.completed_at is None:
+            return review
+    return None
 
 
 def final_due(schedule: RecordSchedule) -> datetime.date:
@@ -298,7 +313,7 @@ def year_sections(data: YearData, relations: frozenset[str]) -> list[Section]:
         plans_section(data, relations),
         supervision_section(data),
         evidence_section(data, relations),
-        reviews_section(data),
+        reviews_section(data, relations),
         final_section(data),
     ]
 
@@ -345,15 +360,9 @@ def home_items(data: YearData, relations: frozenset[str]) -> list[dict[str, Any]
         _item("Evidence", status, url=reverse("asye:evidence_list", args=[record.pk]), hint=" ".join(hints))
     )
     items.append(supervision_item(data))
-    review = data.schedule.next_review
-    if review is not None and review.key != ReviewKey.FINAL:
-        items.append(
-            _item(
-                f"Next: {review.label}",
-                review_state(review.due_on, data.today),
-                hint=f"Due {format_date(review.due_on)}.",
-            )
-        )
+    review = next_open_review(data)
+    if review is not None:
+        items.append(_review_item(data, review, relations, prefix="Next: "))
     items.append(final_section(data).items[0])
     return items
 
