@@ -1,10 +1,11 @@
 """What the line manager's account of the support given starts from, before they type.
 
 `manager_account_initial(record, review)` is the one hook the manager's form calls for its
-`initial` (the saved words win over it, and a draft over both). Today it fills what the data on
+`initial` (the saved words win over it, and a draft over both). It fills what the data on
 record already says: the supervision frequency, workload and protected time the support and
-assessment agreement set out, and the pauses in the period the review covers. When supervision
-and workload records exist (`asye.supervision`), their summary is added here, and nowhere else.
+assessment agreement set out, what the supervision, caseload and protected-time records show
+for the period the review covers (`asye.supervision.selectors.support_summary`, the same
+figures as the supervision pages), and the pauses in that period. The manager edits from there.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from asye.agreement.selectors import agreement_latest
 from asye.dates import ReviewDue
 from asye.models import AsyeRecord
 from asye.selectors import record_schedule
+from asye.supervision.selectors import support_summary
 
 from . import rules
 
@@ -24,8 +26,7 @@ def _period(record: AsyeRecord, review: ReviewDue) -> tuple[datetime.date, datet
 
 
 def manager_account_initial(record: AsyeRecord, review: ReviewDue) -> dict[str, str]:
-    """Starting words for `supervision`, `workload` and `protected_time` (only the keys there
-    is something to say for)."""
+    """Starting words for `supervision`, `workload` and `protected_time`."""
     initial: dict[str, list[str]] = {"supervision": [], "workload": [], "protected_time": []}
     agreement = agreement_latest(record=record)
     if agreement is not None:
@@ -42,6 +43,10 @@ def manager_account_initial(record: AsyeRecord, review: ReviewDue) -> dict[str, 
         if answers.get("protected_time", "").strip():
             initial["protected_time"].append("As agreed: " + answers["protected_time"].strip())
     first, last = _period(record, review)
+    summary = support_summary(record=record, starts_on=first, ends_on=last)
+    initial["supervision"].append("From the supervision records: " + summary.supervision_text())
+    initial["workload"].append("From the caseload records: " + summary.workload_text())
+    initial["protected_time"].append("From the protected time records: " + summary.protected_time_text())
     for pause in record.pauses.all():
         ends = pause.ends_on or last
         if pause.starts_on <= last and ends >= first:

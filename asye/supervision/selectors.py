@@ -257,8 +257,8 @@ class SupportSummary:
             return None
         return allowance.reduction_percent(self.latest_caseload, self.latest_comparison)
 
-    def as_text(self) -> str:
-        """The support in plain words, for the manager to start their account from."""
+    def supervision_text(self) -> str:
+        """The supervision held in the period, in plain words."""
         parts = [
             f"Between {_day(self.starts_on)} and {_day(self.ends_on)}, "
             f"{_plural(self.supervisions_held, 'supervision was', 'supervisions were')} held."
@@ -271,26 +271,35 @@ class SupportSummary:
             )
         else:
             parts.append("No supervision interval ended in this period.")
+        return " ".join(parts)
+
+    def workload_text(self) -> str:
+        """The latest caseload of the period against the comparison figure, in plain words."""
         reduction = self.latest_reduction_percent
-        if self.latest_month is not None and reduction is not None:
-            if reduction > 0:
-                compared = f"{reduction}% lower than"
-            elif reduction < 0:
-                compared = f"{-reduction}% higher than"
-            else:
-                compared = "the same as"
-            parts.append(
-                f"In {self.latest_month:%B %Y} the caseload was {_hours(self.latest_caseload)} "  # type: ignore[arg-type]
-                f"against a comparison figure of {_hours(self.latest_comparison)} "  # type: ignore[arg-type]
-                f"for an experienced colleague: {compared} the comparison."
-            )
+        if self.latest_month is None or reduction is None:
+            return "No caseload was recorded for this period."
+        if reduction > 0:
+            compared = f"{reduction}% lower than"
+        elif reduction < 0:
+            compared = f"{-reduction}% higher than"
         else:
-            parts.append("No caseload was recorded for this period.")
-        parts.append(
+            compared = "the same as"
+        return (
+            f"In {self.latest_month:%B %Y} the caseload was {_hours(self.latest_caseload)} "  # type: ignore[arg-type]
+            f"against a comparison figure of {_hours(self.latest_comparison)} "  # type: ignore[arg-type]
+            f"for an experienced colleague: {compared} the comparison."
+        )
+
+    def protected_time_text(self) -> str:
+        """Protected development time used against what the period expects, in plain words."""
+        return (
             f"{_hours(self.protected_hours_used)} hours of protected development time were used, "
             f"against {_hours(self.protected_hours_expected)} hours expected for the period."
         )
-        return " ".join(parts)
+
+    def as_text(self) -> str:
+        """The support in plain words, for the manager to start their account from."""
+        return " ".join((self.supervision_text(), self.workload_text(), self.protected_time_text()))
 
 
 def support_summary(

@@ -24,6 +24,7 @@ from asye.tests.factories import (
     programme_version,
 )
 from asye.tests.review_support import fresh, judge_all, sign_review, write_review
+from asye.tests.supervision_support import caseload_month, protected_time, supervision_on
 from conftest import Orgs
 
 pytestmark = pytest.mark.django_db
@@ -359,7 +360,9 @@ def test_a_change_of_assessor_shows_in_the_next_review_only(
 def test_the_managers_account_starts_from_the_agreement_and_the_pauses(
     record: AsyeRecord, personas: dict[str, Any]
 ) -> None:
-    assert prefill.manager_account_initial(fresh(record), _due(record, "foundational")) == {}
+    nothing_yet = prefill.manager_account_initial(fresh(record), _due(record, "foundational"))
+    assert nothing_yet["workload"] == "From the caseload records: No caseload was recorded for this period."
+    assert nothing_yet["supervision"].startswith("From the supervision records: Between 1 September 2026")
     AgreementFactory(
         record=record,
         answers={
@@ -381,8 +384,28 @@ def test_the_managers_account_starts_from_the_agreement_and_the_pauses(
     assert found["supervision"].startswith("Agreed frequency: Weekly; Fortnightly.")
     assert "paused from 1 December 2026 to 31 December 2026: Sick leave" in found["supervision"]
     assert "Outside the period" not in found["supervision"]
-    assert found["workload"] == "As agreed: Eight cases at first"
-    assert found["protected_time"] == "As agreed: Friday afternoons"
+    assert found["workload"].startswith("As agreed: Eight cases at first\nFrom the caseload records:")
+    assert found["protected_time"].startswith(
+        "As agreed: Friday afternoons\nFrom the protected time records:"
+    )
+
+
+def test_the_managers_account_starts_from_the_supervision_and_caseload_records(record: AsyeRecord) -> None:
+    """The figures of the period the review covers (the supervision pages' own summary), so the
+    manager starts from what was recorded rather than from memory."""
+    for day in (datetime.date(2026, 9, 3), datetime.date(2026, 9, 10), datetime.date(2026, 10, 1)):
+        supervision_on(record, day)
+    caseload_month(record, datetime.date(2026, 10, 1), "18", "20")
+    protected_time(record, datetime.date(2026, 10, 2), "7.5")
+    found = prefill.manager_account_initial(fresh(record), _due(record, "foundational"))
+    assert "3 supervisions were held" in found["supervision"]
+    assert found["workload"] == (
+        "From the caseload records: In October 2026 the caseload was 18 against a comparison figure "
+        "of 20 for an experienced colleague: 10% lower than the comparison."
+    )
+    assert found["protected_time"].startswith(
+        "From the protected time records: 7.5 hours of protected development time were used"
+    )
 
 
 def _due(record: AsyeRecord, key: str) -> Any:
