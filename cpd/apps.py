@@ -14,6 +14,7 @@ class CpdConfig(AppConfig):
 
         from . import panels, selectors
         from .demo import load_cpd_demo
+        from .reminders.registration import register_reminders
 
         register_nav(label="My CPD", url_name="cpd:ledger", order=40)
         register_file_owner(selectors.FILE_OWNER_KIND, can_read=selectors.cpd_file_readable)
@@ -25,3 +26,4 @@ class CpdConfig(AppConfig):
             context=panels.progress_context,
         )
         register_demo_loader(load_cpd_demo, order=40)
+        register_reminders()
