@@ -134,7 +134,10 @@ def psw_at_risk_summaries(*, now: datetime) -> Iterator[DueReminder]:
             kind=PSW_SUMMARY.name,
             recipient_id=summary.psw_id,
             key=f"{year.slug}:{summary.organisation_id}:{iso_year}-W{week:02d}",
-            title=f"CPD this week: {_plural(count, 'person has', 'people have')} not met the {year.label} requirement",
+            title=(
+                f"CPD this week: {_plural(count, 'person has', 'people have')} not met the "
+                f"{year.label} requirement"
+            ),
             body=_summary_body(year, summary),
             url=compliance_url(),
             about_ref=f"cpd.year:{year.slug}",

@@ -23,7 +23,7 @@ def people_not_met(*, year: RegistrationYear) -> list[dict[str, Any]]:
         .annotate(**selectors.year_counts(year=year))
         .exclude(selectors.requirement_met_q(year=year))
         .order_by()
-        .values("pk", "records", "peer_reflected")
+        .values("pk", "records", "peer_reflected")  # type: ignore[misc]  # annotated above
     )
 
 
@@ -101,7 +101,7 @@ def psw_summaries(*, year: RegistrationYear) -> list[PswSummary]:
         .exclude(selectors.requirement_met_q(year=year))
         .order_by("organisation_id", "user__full_name", "user__email")
     ):
-        at_risk[row["organisation_id"]].append(row)
+        at_risk[row["organisation_id"]].append(dict(row))
     summaries = []
     for user, org in sorted(psws, key=str):
         organisations = [

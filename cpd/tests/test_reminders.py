@@ -34,11 +34,12 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC
 State = Reminder.State
+LABEL = "2025\N{EN DASH}26"
 SLUG = "2025-26"  # 1 December 2025 to 30 November 2026; the window opens 1 September 2026
 
 
-def london(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 def cpd_producers() -> list[ReminderProducer]:
@@ -88,7 +89,13 @@ def test_the_steps_fall_at_9am_london_in_summer_and_winter() -> None:
         "1-week": datetime.datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
         "1-day": datetime.datetime(2026, 11, 29, 9, 0, tzinfo=UTC),
     }
-    assert [m.step.code for m in schedule.moments(year)] == ["3-months", "window", "1-month", "1-week", "1-day"]
+    assert [m.step.code for m in schedule.moments(year)] == [
+        "3-months",
+        "window",
+        "1-month",
+        "1-week",
+        "1-day",
+    ]
 
 
 def test_months_before_keeps_to_the_shorter_month() -> None:
@@ -140,7 +147,7 @@ def test_the_window_opens_at_9am_bst_on_1_september(orgs: Orgs) -> None:
     deliver(datetime.datetime(2026, 9, 1, 8, 0, tzinfo=UTC))  # 9am BST
     assert rows(person)["window"] == State.SENT
     window = Notification.objects.get(recipient=person, title__startswith="Renewal is open")
-    assert window.title == "Renewal is open: finish your CPD for 2025–26 by 30 November 2026"
+    assert window.title == f"Renewal is open: finish your CPD for {LABEL} by 30 November 2026"
     assert "opened on 1 September 2026" in window.body
     assert "at least 2 different pieces of CPD, at least 1 with a peer reflection" in window.body
     assert window.url == reverse("cpd:tracker") + "?year=2025-26"
@@ -158,7 +165,9 @@ def test_the_one_month_step_after_the_october_clock_change_is_at_9am_gmt(orgs: O
     assert rows(person)["1-month"] == State.PENDING
     deliver(datetime.datetime(2026, 10, 30, 9, 0, tzinfo=UTC))
     assert rows(person)["1-month"] == State.SENT
-    assert Notification.objects.filter(recipient=person, title="One month left to finish your CPD for 2025–26").exists()
+    assert Notification.objects.filter(
+        recipient=person, title=f"One month left to finish your CPD for {LABEL}"
+    ).exists()
 
 
 # --- Facts changing, and idempotence ------------------------------------------------------------
@@ -249,7 +258,7 @@ def test_the_weekly_summary_has_counts_and_nobody_from_elsewhere(client: Any, or
     produce(monday)
     deliver(london(2026, 10, 5, 9, 0))
     summary = Notification.objects.get(recipient=psw)
-    assert summary.title == "CPD this week: 1 person has not met the 2025–26 requirement"
+    assert summary.title == f"CPD this week: 1 person has not met the {LABEL} requirement"
     assert "Home Borough Council: 1 of 3 people who keep CPD at risk" in summary.body
     assert f"- {planted.shown[0].marker}: 1 of 2 records, 0 of 1 with a peer reflection" in summary.body
     assert "content title" not in summary.body  # counts only: never a record's content
@@ -329,11 +338,11 @@ def test_the_engine_sweeps_and_emails_a_cpd_reminder(orgs: Orgs) -> None:
         reminders_deliver()
         outbox_sweep()
     (email,) = [m for m in mail.outbox if m.to == [person.email]]
-    assert email.subject.endswith("One day left to finish your CPD for 2025–26")
+    assert email.subject.endswith(f"One day left to finish your CPD for {LABEL}")
     assert "recorded by 11.59pm on 30 November 2026" in email.body
     assert "http://testserver/cpd/tracker/?year=2025-26" in email.body
     assert "http://testserver" + reverse("academy:reminder_preferences") in email.body
-    html = email.alternatives[0][0]
+    html = email.alternatives[0][0]  # type: ignore[attr-defined]  # an EmailMultiAlternatives
     assert "/cpd/tracker/?year=2025-26" in html
     assert Notification.objects.filter(recipient=person).count() == 1
 
@@ -349,7 +358,7 @@ def test_the_demo_shows_a_cpd_reminder_on_1_december(frameworks: None) -> None:
     assert Reminder.objects.filter(producer__startswith="cpd.").count() == count
     martin = User.objects.get(email=f"assessor@{DEMO_DOMAIN}")
     (notification,) = Notification.objects.filter(recipient=martin, title__contains="CPD")
-    assert notification.title == "One day left to finish your CPD for 2025–26"
+    assert notification.title == f"One day left to finish your CPD for {LABEL}"
     helen = User.objects.get(email=f"psw@{DEMO_DOMAIN}")
     assert Notification.objects.filter(recipient=helen, title__startswith="CPD this week").exists()
     jordan = User.objects.get(email=f"social-worker@{DEMO_DOMAIN}")
