@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from academy.registry.reminders import registered_reminder_producers
+from academy.registry.reminders import ReminderProducer, registered_reminder_producers
 from academy.reminders.models import Reminder
 from academy.reminders.services import reminders_deliver, reminders_produce
 
@@ -18,7 +18,7 @@ from .. import selectors
 from . import schedule
 
 
-def _cpd_producers() -> list:  # type: ignore[type-arg]
+def _cpd_producers() -> list[ReminderProducer]:
     return [p for p in registered_reminder_producers() if p.name.startswith("cpd.")]
 
 
