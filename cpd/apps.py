@@ -17,6 +17,7 @@ class CpdConfig(AppConfig):
         from .demo import load_cpd_demo
         from .peer.demo import load_peer_demo
         from .peer.emails import register_peer_emails
+        from .reminders.registration import register_reminders
 
         register_nav(label="My CPD", url_name="cpd:ledger", order=40, personal=True)
         register_nav(
@@ -37,3 +38,4 @@ class CpdConfig(AppConfig):
         register_demo_loader(load_cpd_demo, order=40)
         register_peer_emails()
         register_demo_loader(load_peer_demo, order=41)
+        register_reminders()

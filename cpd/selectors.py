@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from academy.files.models import StoredFile
 from academy.files.selectors import stored_files_of
-from academy.models import FrameworkElement, FrameworkVersion, User
+from academy.models import FrameworkElement, FrameworkVersion, Membership, User
+from academy.roles import Role
 from academy.scope import Scope
+from academy.selectors import current_membership_q
 
 from . import rules
 from .models import CpdRecord, PeerReflection, RecordStatus, RegistrationYear
@@ -262,3 +264,53 @@ def years_progress(
         inside = [facts_of(r) for r in records if year.starts_on <= r.occurred_on <= year.ends_on]
         summaries.append(YearSummary(year, rules.progress(year=year, records=inside, now=now)))
     return summaries
+
+
+# --- Who keeps CPD, and how far each has got (set-based: one query for any number of people) ------
+
+# People whose role is social work that Social Work England registers them for: newly qualified
+# and experienced social workers, line managers, ASYE assessors, practice educators and principal
+# social workers. Students (not registered yet), university tutors, moderators and academy admins
+# are left out. The reminders and the employer's compliance view share this rule.
+CPD_KEEPING_ROLES = frozenset(
+    {Role.NQSW, Role.SOCIAL_WORKER, Role.LINE_MANAGER, Role.ASSESSOR, Role.PRACTICE_EDUCATOR, Role.PSW}
+)
+
+
+def cpd_keeping_memberships(*, current_only: bool = True) -> QuerySet[Membership]:
+    """Memberships in a CPD-keeping role: current ones, or (`current_only=False`) every one, ended
+    or not."""
+    found = Membership.objects.filter(role__in=sorted(CPD_KEEPING_ROLES))
+    return found.filter(current_membership_q()) if current_only else found
+
+
+def cpd_keepers() -> QuerySet[User]:
+    """Everyone who keeps CPD: a current membership in a CPD-keeping role, or one that has ended
+    (a person keeps their ledger when they leave an employer). Each person once."""
+    held = cpd_keeping_memberships(current_only=False).filter(user=OuterRef("pk"))
+    return User.objects.filter(Exists(held), is_active=True)
+
+
+def year_counts(*, year: RegistrationYear, prefix: str = "") -> dict[str, Count]:
+    """Annotations counting a person's completed records dated in `year` (`records`) and those
+    with a peer reflection that has some learning in it (`peer_reflected`). `prefix` reaches the
+    person through a relation ("user__"). The services refuse a record that repeats another, so
+    each completed record is a different piece of learning. Only counts: no record's content."""
+    records = f"{prefix}cpd_records"
+    in_year = Q(
+        **{
+            f"{records}__status": RecordStatus.COMPLETE,
+            f"{records}__occurred_on__gte": year.starts_on,
+            f"{records}__occurred_on__lte": year.ends_on,
+        }
+    )
+    peer = in_year & Q(**{f"{records}__peer_reflection__learning__regex": r"\S"})
+    return {
+        "records": Count(records, filter=in_year, distinct=True),
+        "peer_reflected": Count(records, filter=peer, distinct=True),
+    }
+
+
+def requirement_met_q(*, year: RegistrationYear) -> Q:
+    """Over `year_counts` annotations: the year's requirement is met."""
+    return Q(records__gte=year.required_records, peer_reflected__gte=year.required_peer_reflected)
