@@ -31,6 +31,7 @@ from academy.scope import Scope
 from academy.selectors import current_membership_q, organisation_scope_ids
 
 from ..models import RecordStatus, RegistrationYear
+from ..selectors import CPD_KEEPING_ROLES
 
 # Who keeps CPD: people whose role in the organisation is social work that Social Work England
 # registers them for. Newly qualified and experienced social workers; line managers, who manage
@@ -41,16 +42,7 @@ from ..models import RecordStatus, RegistrationYear
 # council), moderators (often independent, keeping CPD with their own employer) and academy
 # admins (an administrative role that need not be held by a social worker). A person who holds
 # two roles is listed once.
-CPD_KEEPING_ROLES = frozenset(
-    {
-        Role.NQSW,
-        Role.SOCIAL_WORKER,
-        Role.LINE_MANAGER,
-        Role.ASSESSOR,
-        Role.PRACTICE_EDUCATOR,
-        Role.PSW,
-    }
-)
+# The roles are `cpd.selectors.CPD_KEEPING_ROLES`, shared with the CPD reminders.
 
 # Who may open the view: staff for their organisation (and a partnership's member councils),
 # line managers for their own team or teams.

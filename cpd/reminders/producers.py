@@ -14,7 +14,7 @@ Queries: a fixed few, whatever the number of people (tests/test_query_counts.py)
 from collections.abc import Iterator
 from datetime import datetime
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from academy.presenters import format_date
 from academy.registry.reminders import DueReminder, ReminderKind
@@ -85,13 +85,10 @@ def renewal_reminders(*, now: datetime) -> Iterator[DueReminder]:
             yield _person_reminder(year, moment, person["pk"])
 
 
-def compliance_url() -> str:
-    """The employer's compliance page when it exists; until then the notifications page, which
-    shows the summary in full."""
-    try:
-        return reverse("cpd:compliance")
-    except NoReverseMatch:
-        return reverse("academy:notifications")
+def compliance_url(year: RegistrationYear) -> str:
+    """The employer's compliance page for the year (its statuses name who is at risk; an
+    "at risk" filter in the link would stop working once the year ends)."""
+    return reverse("cpd:compliance") + f"?year={year.slug}"
 
 
 def _summary_body(year: RegistrationYear, summary: PswSummary) -> str:
@@ -102,8 +99,8 @@ def _summary_body(year: RegistrationYear, summary: PswSummary) -> str:
     for organisation in summary.organisations:
         lines.append("")
         lines.append(
-            f"{organisation.name}: {len(organisation.at_risk)} of "
-            f"{_plural(organisation.keepers, 'person', 'people')} who keep CPD at risk"
+            f"{organisation.name}: {len(organisation.at_risk)} at risk, of "
+            f"{_plural(organisation.keepers, 'person', 'people')} keeping CPD"
         )
         for row in organisation.at_risk[:NAMES_SHOWN]:
             name = row["user__full_name"] or row["user__email"]
@@ -139,7 +136,7 @@ def psw_at_risk_summaries(*, now: datetime) -> Iterator[DueReminder]:
                 f"{year.label} requirement"
             ),
             body=_summary_body(year, summary),
-            url=compliance_url(),
+            url=compliance_url(year),
             about_ref=f"cpd.year:{year.slug}",
             organisation_id=summary.organisation_id,
             due_at=due_at,

@@ -22,12 +22,12 @@ from academy.tests.factories import MembershipFactory, TeamFactory, UserFactory
 from conftest import Orgs, seed_totp
 from cpd.compliance import presenters
 from cpd.compliance.selectors import (
-    CPD_KEEPING_ROLES,
     ComplianceStatus,
     compliance_reach,
     practitioners_with_status,
 )
 from cpd.models import RecordStatus, RegistrationYear
+from cpd.selectors import CPD_KEEPING_ROLES
 from cpd.tests.factories import CpdRecordFactory, PeerReflectionFactory
 
 pytestmark = pytest.mark.django_db

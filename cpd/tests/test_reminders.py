@@ -259,7 +259,7 @@ def test_the_weekly_summary_has_counts_and_nobody_from_elsewhere(client: Any, or
     deliver(london(2026, 10, 5, 9, 0))
     summary = Notification.objects.get(recipient=psw)
     assert summary.title == f"CPD this week: 1 person has not met the {LABEL} requirement"
-    assert "Home Borough Council: 1 of 3 people who keep CPD at risk" in summary.body
+    assert "Home Borough Council: 1 at risk, of 3 people keeping CPD" in summary.body
     assert f"- {planted.shown[0].marker}: 1 of 2 records, 0 of 1 with a peer reflection" in summary.body
     assert "content title" not in summary.body  # counts only: never a record's content
     assert "Dana Done" not in summary.body
@@ -278,9 +278,11 @@ def test_a_partnership_psw_hears_of_each_council_and_no_other(orgs: Orgs) -> Non
     at_risk(orgs.sibling, "Sibling Person")
     at_risk(orgs.other, "Elsewhere Person")
     produce(london(2026, 10, 5, 6, 30))
-    body = Reminder.objects.get(recipient=psw, producer="cpd.psw_at_risk").body
-    assert "Home Borough Council: 1 of 1 person who keep CPD at risk" in body
-    assert "Sibling County Council: 1 of 1 person" in body
+    summary = Reminder.objects.get(recipient=psw, producer="cpd.psw_at_risk")
+    body = summary.body
+    assert "Home Borough Council: 1 at risk, of 1 person keeping CPD" in body
+    assert "Sibling County Council: 1 at risk, of 1 person keeping CPD" in body
+    assert summary.url == reverse("cpd:compliance") + "?year=2025-26"
     assert "Elsewhere" not in body
 
 
