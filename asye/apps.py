@@ -23,6 +23,7 @@ class AsyeConfig(AppConfig):
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
+        from .reminders import register_asye_reminders
         from .reviews.demo import load_reviews_demo
         from .services import PROGRAMME_VERSION_PUBLISH
         from .supervision.demo import load_supervision_demo
@@ -78,4 +79,5 @@ class AsyeConfig(AppConfig):
             context=year_context,
         )
         register_feedback_emails()
+        register_asye_reminders()
         register_used_in(kind=CPD_RECORD, name="asye.evidence", provider=cited_as_evidence)
