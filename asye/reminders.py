@@ -48,11 +48,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.models import Membership
 from academy.presenters import format_date
 from academy.registry.reminders import DueReminder, ReminderKind, register_reminder_producer
 from asye.agreement.models import Agreement, AgreementSignature
 from asye.evidence.models import WAITING, EvidenceItem
-from academy.models import Membership
 from asye.models import AsyeRecord, RecordStatus
 from asye.reviews.models import Review, ReviewSignature
 from asye.selectors import record_schedule
@@ -142,7 +142,8 @@ def supervision_reminders(*, now: datetime.datetime) -> Iterator[DueReminder]:
                     title=f"Supervision is due by {format_date(current.ends_on)}",
                     body=(
                         f"An ASYE supervision should be held between {format_date(current.starts_on)} "
-                        f"and {format_date(current.ends_on)} ({current.band.lower()}). Record it when it is held."
+                        f"and {format_date(current.ends_on)} ({current.band.lower()}). "
+                        "Record it when it is held."
                     ),
                     url=url,
                     about=record,
@@ -194,7 +195,9 @@ def review_reminders(*, now: datetime.datetime) -> Iterator[DueReminder]:
             if state is None or (record.pk, due.key) in complete:
                 continue
             kind, remind_on = state
-            words = {REVIEW_COMING_UP: "is coming up", REVIEW_DUE: "is due", REVIEW_OVERDUE: "is overdue"}[kind]
+            words = {REVIEW_COMING_UP: "is coming up", REVIEW_DUE: "is due", REVIEW_OVERDUE: "is overdue"}[
+                kind
+            ]
             for person in _to(record, ("nqsw", "assessor", "line_manager"), today):
                 yield DueReminder(
                     kind=kind.name,
@@ -366,4 +369,3 @@ def register_asye_reminders() -> None:
         kinds=[SIGNATURE_WAITING],
         description="The agreement and reviews waiting for someone's signature.",
     )
-

@@ -158,8 +158,12 @@ def test_evidence_waiting_longer_than_the_organisation_allows_reminds_the_assess
     orgs.home.evidence_waiting_days = 5
     orgs.home.save(update_fields=["evidence_waiting_days"])
     now = at_london(2026, 10, 20)
-    old = EvidenceItemFactory(record=record, status=EvidenceStatus.SUBMITTED, submitted_at=now - datetime.timedelta(days=6))
-    EvidenceItemFactory(record=record, status=EvidenceStatus.SUBMITTED, submitted_at=now - datetime.timedelta(days=4))
+    old = EvidenceItemFactory(
+        record=record, status=EvidenceStatus.SUBMITTED, submitted_at=now - datetime.timedelta(days=6)
+    )
+    EvidenceItemFactory(
+        record=record, status=EvidenceStatus.SUBMITTED, submitted_at=now - datetime.timedelta(days=4)
+    )
     EvidenceItemFactory(record=record, status=EvidenceStatus.DRAFT)
     with time_machine.travel(now, tick=False):
         assert produce("asye.evidence_waiting", now).created == 1
@@ -239,7 +243,10 @@ def test_no_reminder_reaches_another_organisations_people(
         for name in ("asye.supervision", "asye.reviews", "asye.evidence_waiting", "asye.signatures"):
             assert produce(name, now).created > 0
     rows = list(Reminder.objects.filter(producer__startswith="asye."))
-    by_org = {orgs.home.pk: people(home, "nqsw", "line_manager"), orgs.other.pk: people(other, "nqsw", "assessor", "line_manager")}
+    by_org = {
+        orgs.home.pk: people(home, "nqsw", "line_manager"),
+        orgs.other.pk: people(other, "nqsw", "assessor", "line_manager"),
+    }
     for row in rows:
         assert row.recipient_id in by_org[row.organisation_id], row.key
     assert moved.user_id not in {r.recipient_id for r in rows if r.organisation_id == orgs.home.pk}
