@@ -283,3 +283,17 @@ def test_due_times_are_aware_london_midnights() -> None:
     assert london_midnight(datetime.date(2027, 3, 28)) == datetime.datetime(2027, 3, 28, 0, tzinfo=UTC)
     assert london_midnight(datetime.date(2027, 3, 29)) == datetime.datetime(2027, 3, 28, 23, tzinfo=UTC)
     assert timezone.is_aware(london_midnight(datetime.date(2026, 7, 1)))
+
+
+def test_the_demo_reaches_the_asye_reminders(programme_types: None) -> None:
+    from academy.demo import load_demo
+
+    load_demo()
+    first = set(Reminder.objects.filter(producer__startswith="asye.").values_list("key", "state"))
+    load_demo()  # idempotent: the same reminders, nothing new, nothing cancelled
+    assert set(Reminder.objects.filter(producer__startswith="asye.").values_list("key", "state")) == first
+    kinds = set(Reminder.objects.filter(producer__startswith="asye.").values_list("kind", flat=True))
+    assert {SUPERVISION_DUE.name, EVIDENCE_WAITING.name, SIGNATURE_WAITING.name} <= kinds
+    assert kinds & {REVIEW_COMING_UP.name, REVIEW_DUE.name, "asye.review_overdue"}
+    waiting = Reminder.objects.filter(kind=EVIDENCE_WAITING.name)
+    assert waiting.count() == waiting.values("object_id").distinct().count()
