@@ -118,6 +118,17 @@ def _to(record: AsyeRecord, roles: Iterable[str], today: datetime.date) -> Itera
             yield membership
 
 
+def _remind(record: AsyeRecord, person: Membership, kind: ReminderKind, **fields: Any) -> DueReminder:
+    """A reminder about `record` to `person` (the organisation is the record's)."""
+    return DueReminder(
+        kind=kind.name,
+        recipient_id=person.user_id,
+        about=record,
+        organisation_id=record.organisation_id,
+        **fields,
+    )
+
+
 # --- Supervision ---------------------------------------------------------------------------------
 
 
@@ -131,38 +142,41 @@ def supervision_reminders(*, now: datetime.datetime) -> Iterator[DueReminder]:
         current = found[-1] if found and found[-1].state == cadence.DUE else None
         ended = [i for i in found if i.ends_on < today]
         missed = ended[-1] if ended and ended[-1].state == cadence.MISSED else None
+        facts: list[tuple[ReminderKind, cadence.Interval, str, str, datetime.date]] = []
         if current is not None:
             notice = min(SUPERVISION_NOTICE_DAYS, current.every_days) - 1
-            remind_on = max(current.starts_on, current.ends_on - datetime.timedelta(days=notice))
-            for person in _to(record, ("nqsw", "line_manager"), today):
-                yield DueReminder(
-                    kind=SUPERVISION_DUE.name,
-                    recipient_id=person.user_id,
-                    key=f"asye.record:{record.pk}:supervision:{current.starts_on.isoformat()}",
-                    title=f"Supervision is due by {format_date(current.ends_on)}",
-                    body=(
-                        f"An ASYE supervision should be held between {format_date(current.starts_on)} "
-                        f"and {format_date(current.ends_on)} ({current.band.lower()}). "
-                        "Record it when it is held."
-                    ),
-                    url=url,
-                    about=record,
-                    organisation_id=record.organisation_id,
-                    due_at=london_midnight(remind_on),
+            facts.append(
+                (
+                    SUPERVISION_DUE,
+                    current,
+                    f"Supervision is due by {format_date(current.ends_on)}",
+                    f"An ASYE supervision should be held between {format_date(current.starts_on)} "
+                    f"and {format_date(current.ends_on)} ({current.band.lower()}). Record it once held.",
+                    max(current.starts_on, current.ends_on - datetime.timedelta(days=notice)),
                 )
+            )
         if missed is not None:
-            for person in _to(record, ("nqsw", "line_manager"), today):
-                yield DueReminder(
-                    kind=SUPERVISION_OVERDUE.name,
-                    recipient_id=person.user_id,
-                    key=f"asye.record:{record.pk}:supervision:{missed.starts_on.isoformat()}",
-                    title=f"No supervision was recorded between {format_date(missed.starts_on)} "
+            facts.append(
+                (
+                    SUPERVISION_OVERDUE,
+                    missed,
+                    f"No supervision was recorded between {format_date(missed.starts_on)} "
                     f"and {format_date(missed.ends_on)}",
-                    body="Hold the supervision as soon as you can, or record it if it was held.",
+                    "Hold the supervision as soon as you can, or record it if it was held.",
+                    missed.ends_on + datetime.timedelta(days=1),
+                )
+            )
+        for kind, interval, title, body, remind_on in facts:
+            for person in _to(record, ("nqsw", "line_manager"), today):
+                yield _remind(
+                    record,
+                    person,
+                    kind,
+                    key=f"asye.record:{record.pk}:supervision:{interval.starts_on.isoformat()}",
+                    title=title,
+                    body=body,
                     url=url,
-                    about=record,
-                    organisation_id=record.organisation_id,
-                    due_at=london_midnight(missed.ends_on + datetime.timedelta(days=1)),
+                    due_at=london_midnight(remind_on),
                 )
 
 
@@ -199,15 +213,14 @@ def review_reminders(*, now: datetime.datetime) -> Iterator[DueReminder]:
                 kind
             ]
             for person in _to(record, ("nqsw", "assessor", "line_manager"), today):
-                yield DueReminder(
-                    kind=kind.name,
-                    recipient_id=person.user_id,
+                yield _remind(
+                    record,
+                    person,
+                    kind,
                     key=f"asye.record:{record.pk}:review:{due.key}:{due.due_on.isoformat()}",
                     title=f"The {due.label.lower()} {words}",
                     body=f"It is due on {format_date(due.due_on)}. Write your part, then sign it.",
                     url=reverse("asye:review", args=[record.pk, due.key]),
-                    about=record,
-                    organisation_id=record.organisation_id,
                     due_at=london_midnight(remind_on),
                 )
 
@@ -273,15 +286,14 @@ def _signature_reminders(unsigned: Iterable[_Unsigned], today: datetime.date) ->
             if capacity in doc.signed:
                 continue
             for person in _to(doc.record, (role,), today):
-                yield DueReminder(
-                    kind=SIGNATURE_WAITING.name,
-                    recipient_id=person.user_id,
+                yield _remind(
+                    doc.record,
+                    person,
+                    SIGNATURE_WAITING,
                     key=f"{doc.key}:sign:{capacity}",
                     title=f"{doc.what} is waiting for your signature",
                     body=f"Read it and sign it as the {CAPACITY_WORDS[capacity]}.",
                     url=doc.url,
-                    about=doc.record,
-                    organisation_id=doc.record.organisation_id,
                     due_at=doc.since,
                 )
 
