@@ -75,7 +75,7 @@ def when_they_record(page: Page, entry: dict[str, str], day: datetime.date) -> N
     page.get_by_label("Provider (optional)").fill("Testvale Academy")
     page.get_by_role("button", name="Save and mark complete").click()
     # The record's own page (a slow machine may take longer than an expectation's default wait).
-    page.wait_for_url(re.compile(r"/cpd/records/[0-9a-f-]{36}/$"))
+    page.wait_for_url(re.compile(r"/cpd/records/[0-9a-f-]{36}/$"), timeout=30_000)
     expect(error_summary(page)).to_have_count(0)
     expect(page.locator("h1")).to_contain_text(entry["title"])
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Complete")
