@@ -101,7 +101,7 @@ def _open_records(today: datetime.date) -> QuerySet[AsyeRecord]:
     """Open records whose NQSW is still here, with what the dates need (two queries)."""
     return (
         AsyeRecord.objects.filter(_current("nqsw", today), status__in=REMINDED_STATUSES)
-        .select_related("nqsw", "assessor", "line_manager", "programme_version")
+        .select_related("nqsw__user", "assessor", "line_manager", "programme_version")
         .prefetch_related("pauses")
         .order_by("pk")
     )
@@ -118,13 +118,19 @@ def _to(record: AsyeRecord, roles: Iterable[str], today: datetime.date) -> Itera
             yield membership
 
 
-def _remind(record: AsyeRecord, person: Membership, kind: ReminderKind, **fields: Any) -> DueReminder:
-    """A reminder about `record` to `person` (the organisation is the record's)."""
+def _remind(
+    record: AsyeRecord, person: Membership, kind: ReminderKind, *, title: str, **fields: Any
+) -> DueReminder:
+    """A reminder about `record` to `person` (the organisation is the record's). An assessor or a
+    manager has several NQSWs, so anyone but the NQSW is told whose record it is."""
+    if person.user_id != record.nqsw.user_id:
+        title = f"{record.nqsw.user.display_name}: {title}"
     return DueReminder(
         kind=kind.name,
         recipient_id=person.user_id,
         about=record,
         organisation_id=record.organisation_id,
+        title=title,
         **fields,
     )
 
@@ -249,8 +255,16 @@ def evidence_waiting_reminders(*, now: datetime.datetime) -> Iterator[DueReminde
         )
         .annotate(flagged_at=flagged_at, waiting_days=waiting_days)
         .filter(flagged_at__lte=now)
-        .select_related("record__assessor")
-        .only("pk", "title", "submitted_at", "record__organisation", "record__assessor__user")
+        .select_related("record__assessor", "record__nqsw__user")
+        .only(
+            "pk",
+            "title",
+            "submitted_at",
+            "record__organisation",
+            "record__assessor__user",
+            "record__nqsw__user__full_name",
+            "record__nqsw__user__email",
+        )
         .order_by("submitted_at", "pk")
     )
     for item in items:
@@ -258,7 +272,10 @@ def evidence_waiting_reminders(*, now: datetime.datetime) -> Iterator[DueReminde
             kind=EVIDENCE_WAITING.name,
             recipient_id=item.record.assessor.user_id,
             key=f"asye.evidence:{item.pk}:{item.submitted_at:%Y%m%d%H%M%S}",
-            title=f"“{item.title}” has waited more than {item.waiting_days} days for your review",
+            title=(
+                f"{item.record.nqsw.user.display_name}: “{item.title}” has waited more than "
+                f"{item.waiting_days} days for your review"
+            ),
             body=f"It was sent to you on {format_date(timezone.localdate(item.submitted_at))}.",
             url=reverse("asye:evidence", args=[item.pk]),
             about=item,
@@ -311,7 +328,7 @@ def signature_reminders(*, now: datetime.datetime) -> Iterator[DueReminder]:
         )
         .filter(Exists(AgreementSignature.objects.filter(agreement=OuterRef("pk"))))
         .annotate(signed=_signed())
-        .select_related("record__nqsw", "record__assessor", "record__line_manager")
+        .select_related("record__nqsw__user", "record__assessor", "record__line_manager")
         .order_by("pk")
     )
     written = (
@@ -323,7 +340,7 @@ def signature_reminders(*, now: datetime.datetime) -> Iterator[DueReminder]:
         )
         .filter(Q(Exists(ReviewSignature.objects.filter(review=OuterRef("pk")))) | written)
         .annotate(signed=_signed())
-        .select_related("record__nqsw", "record__assessor", "record__line_manager")
+        .select_related("record__nqsw__user", "record__assessor", "record__line_manager")
         .order_by("pk")
     )
     yield from _signature_reminders(

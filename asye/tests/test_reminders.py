@@ -132,6 +132,13 @@ def test_review_coming_up_then_due_across_the_clock_change_then_cancelled_when_s
     assert {r.kind for r in rows} == {REVIEW_COMING_UP.name}
     assert {r.due_at for r in rows} == {datetime.datetime(2026, 10, 21, 23, tzinfo=UTC)}
     assert rows[0].url == f"/asye/records/{record.pk}/reviews/foundational/"
+    # The NQSW reads about their own review; the assessor and manager, who have several NQSWs,
+    # are told whose it is.
+    name = record.nqsw.user.display_name
+    titles = {r.recipient_id: r.title for r in rows}
+    assert titles[record.nqsw.user_id] == "The foundational review (3 months) is coming up"
+    assert titles[record.assessor.user_id] == f"{name}: The foundational review (3 months) is coming up"
+    assert titles[record.line_manager.user_id] == f"{name}: The foundational review (3 months) is coming up"
 
     due = at_london(2026, 11, 5)  # after the clocks went back on 25 October
     with time_machine.travel(due, tick=False):
