@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from academy.models import User
 from academy.outbox.services import outbox_sweep
 from conftest import Orgs
+from cpd.year_loader import load_registration_years
 
 from .steps import (
     assert_forms_leave_validation_to_the_server,
@@ -75,7 +76,7 @@ def when_they_record(page: Page, entry: dict[str, str], day: datetime.date) -> N
     page.get_by_label("Provider (optional)").fill("Testvale Academy")
     page.get_by_role("button", name="Save and mark complete").click()
     # The record's own page (a slow machine may take longer than an expectation's default wait).
-    page.wait_for_url(re.compile(r"/cpd/records/[0-9a-f-]{36}/$"), timeout=30_000)
+    page.wait_for_url(re.compile(r"/cpd/records/[0-9a-f-]{36}/$"))
     expect(error_summary(page)).to_have_count(0)
     expect(page.locator("h1")).to_contain_text(entry["title"])
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Complete")
@@ -223,6 +224,9 @@ def test_the_cpd_journey(
     live_server: Any,
 ) -> None:
     given_an_nqsw_with_a_record(orgs, nqsw, assessor, manager)
+    # Browser tests run on a committed database, and an earlier transactional test in the same
+    # worker may have emptied the registration years (reference data from a data migration).
+    load_registration_years()
     page = new_strict_page(strict_context)
     day = timezone.localdate()
     sign_in(page, live_server, nqsw)
