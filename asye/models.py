@@ -109,12 +109,16 @@ class RecordStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     PAUSED = "paused", "Paused"
     EXTENDED = "extended", "Extended"
+    SUBMITTED = "submitted", "Submitted to moderation"
     WITHDRAWN = "withdrawn", "Withdrawn"
     COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Not passed"
 
 
 # Statuses of a record still under way: an NQSW membership has at most one such record.
-OPEN_STATUSES = (RecordStatus.ACTIVE, RecordStatus.PAUSED, RecordStatus.EXTENDED)
+OPEN_STATUSES = (RecordStatus.ACTIVE, RecordStatus.PAUSED, RecordStatus.EXTENDED, RecordStatus.SUBMITTED)
+# Statuses that end the year: the record and everything in it are read-only for good.
+LOCKED_STATUSES = (RecordStatus.COMPLETED, RecordStatus.FAILED, RecordStatus.WITHDRAWN)
 
 swe_number_validator = RegexValidator(
     r"^SW\d{1,10}$", "Enter a Social Work England registration number: SW followed by digits, like SW123456"
@@ -178,6 +182,11 @@ class AsyeRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"ASYE record of {self.nqsw.user}"
+
+    @property
+    def is_locked(self) -> bool:
+        """The year has ended (completed, not passed or withdrawn): nothing in it may change."""
+        return self.status in LOCKED_STATUSES
 
 
 class AssessorChange(TimeStampedModel):
