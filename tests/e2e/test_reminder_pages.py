@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from academy.models import Reminder, ReminderDigest, ReminderPreference, User
 from academy.outbox.services import outbox_sweep
@@ -25,7 +25,7 @@ from conftest import Orgs
 
 from .steps import check_page, sign_in
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def then_nothing_scrolls_sideways(page: Page) -> None:
