@@ -201,6 +201,6 @@ class AssignForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("assessor") and not data.get("line_manager") and not self.errors:
+        if not data.get("assessor") and not data.get("line_manager") and "assessor" not in self.errors:
             self.add_error("assessor", "Choose a new assessor, a new line manager or both")
         return data

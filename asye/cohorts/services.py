@@ -97,9 +97,9 @@ def cohort_create(
         lead_psw=lead_psw,
         created_by=actor,
     )
-    cohort.full_clean()
     if Cohort.objects.filter(organisation=organisation, name__iexact=cohort.name).exists():
         raise ValidationError({"name": f"{organisation.name} already has a cohort with this name."})
+    cohort.full_clean()
     cohort.save()
     audit_log(
         actor=actor,
