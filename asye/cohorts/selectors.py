@@ -168,17 +168,17 @@ def import_context(*, cohort: Cohort, emails: Sequence[str]) -> ImportContext:
             organisation=organisation, status__in=_OPEN, nqsw__user__in=[p.user for p in people.values()]
         ).select_related("nqsw__user", "cohort")
     }
-    invitations = {
-        invitation.email.lower(): invitation
-        for invitation in Invitation.objects.annotate(email_lower=Lower("email")).filter(
-            email_lower__in=lowered,
-            organisation=organisation,
-            role=Role.NQSW,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-    }
+    invitations: dict[str, Invitation] = {}
+    pending = Invitation.objects.annotate(email_lower=Lower("email")).filter(
+        email_lower__in=lowered,
+        organisation=organisation,
+        role=Role.NQSW,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    for invitation in pending:
+        invitations[invitation.email.lower()] = invitation
     return ImportContext(
         assessors=_by_email(assignable.filter(role=Role.ASSESSOR)),
         line_managers=_by_email(assignable.filter(role=Role.LINE_MANAGER)),

@@ -367,7 +367,7 @@ class _Row:
                     message = "This email belongs to an account whose access has ended. Ask an academy admin."
                 plan.error("email", message)
                 return
-        if record is not None and record.cohort_id not in (None, self.cohort.pk):
+        if record is not None and record.cohort is not None and record.cohort_id != self.cohort.pk:
             plan.error("email", f"This person's ASYE record is in the cohort “{record.cohort.name}”.")
             return
         plan.entry, plan.record = entry, record
@@ -430,46 +430,64 @@ class ImportResult:
     same: int
 
 
-def _require_complete(plan: RowPlan) -> None:
-    """Every value is there on a row without problems; a row with one is never written."""
-    if None in (plan.start_date, plan.fte, plan.programme_type, plan.assessor, plan.line_manager):
+@dataclass(frozen=True)
+class _Values:
+    """A clean row's values, every one of them there."""
+
+    start_date: datetime.date
+    fte: Decimal
+    programme_type: ProgrammeType
+    assessor: Membership
+    line_manager: Membership
+
+
+def _values(plan: RowPlan) -> _Values:
+    """A row without problems has every value; a row with one is never written."""
+    if (
+        plan.start_date is None
+        or plan.fte is None
+        or plan.programme_type is None
+        or plan.assessor is None
+        or plan.line_manager is None
+    ):
         raise ValueError(f"Row {plan.number} has a problem and cannot be written.")
+    return _Values(plan.start_date, plan.fte, plan.programme_type, plan.assessor, plan.line_manager)
 
 
 def _entry_for(
     plan: RowPlan, cohort: Cohort, actor: User, *, record: AsyeRecord | None = None
 ) -> CohortEntry:
-    _require_complete(plan)
+    values = _values(plan)
     return CohortEntry(
         cohort=cohort,
         email=plan.email,
         full_name=plan.full_name,
-        start_date=plan.start_date,
-        fte=plan.fte,
+        start_date=values.start_date,
+        fte=values.fte,
         team=plan.team,
-        programme_type=plan.programme_type,
+        programme_type=values.programme_type,
         date_qualified=plan.date_qualified,
         swe_number=plan.swe_number,
-        assessor=plan.assessor,
-        line_manager=plan.line_manager,
+        assessor=values.assessor,
+        line_manager=values.line_manager,
         record=record,
         imported_by=actor,
     )
 
 
 def _start_record(plan: RowPlan, cohort: Cohort, actor: User) -> AsyeRecord:
-    _require_complete(plan)
+    values = _values(plan)
     if plan.nqsw is None:
         raise ValueError("Only a row whose person is an NQSW here starts a record.")
     record = record_services.record_create(
         actor=actor,
         nqsw=plan.nqsw,
-        programme_type=plan.programme_type,
-        start_date=plan.start_date,
-        fte=plan.fte,
+        programme_type=values.programme_type,
+        start_date=values.start_date,
+        fte=values.fte,
         swe_number=plan.swe_number,
-        assessor=plan.assessor,
-        line_manager=plan.line_manager,
+        assessor=values.assessor,
+        line_manager=values.line_manager,
         team=plan.team,
         date_qualified=plan.date_qualified,
     )
