@@ -36,7 +36,7 @@ from django.db import transaction
 from academy.audit import audit_log
 from academy.models import Invitation, Membership, Organisation, Team, User
 from academy.roles import Role
-from academy.services import invitation_create
+from academy.services import Invitee, invitations_create_many
 
 from .. import services as record_services
 from ..models import AsyeRecord, ProgrammeType, ProgrammeTypeVersion, swe_number_validator
@@ -506,6 +506,18 @@ def _apply_assignment(row: RowPlan, record: AsyeRecord, *, actor: User, reason: 
         record_change_line_manager(actor=actor, record=record, line_manager=row.line_manager, reason=reason)
 
 
+_RELATED = [
+    "cohort",
+    "record",
+    "invitation",
+    "team",
+    "programme_type",
+    "assessor",
+    "line_manager",
+    "imported_by",
+]
+
+
 @transaction.atomic
 def cohort_import(*, actor: User, cohort: Cohort, rows: Sequence[RawRow], file_name: str) -> ImportResult:
     """Do what the preview said, for every row, or nothing at all (ValidationError) when a row
@@ -527,16 +539,7 @@ def cohort_import(*, actor: User, cohort: Cohort, rows: Sequence[RawRow], file_n
         entry = row.entry
         if row.action == RowAction.INVITE:
             entry = _entry_for(row, cohort, actor)
-            entry.invitation = row.invitation or (
-                invitation_create(
-                    actor=actor,
-                    organisation=cohort.organisation,
-                    email=row.email,
-                    role=Role.NQSW,
-                    full_name=row.full_name,
-                    team=row.team,
-                ).invitation
-            )
+            entry.invitation = row.invitation
             new_entries.append(entry)
         elif row.action == RowAction.START:
             record = _start_record(row, cohort, actor)
@@ -555,8 +558,19 @@ def cohort_import(*, actor: User, cohort: Cohort, rows: Sequence[RawRow], file_n
                 )
             elif row.record is not None:
                 new_entries.append(_entry_for(row, cohort, actor, record=row.record))
+    to_invite = [entry for entry in new_entries if entry.record is None and entry.invitation is None]
+    invited = invitations_create_many(
+        actor=actor,
+        organisation=cohort.organisation,
+        role=Role.NQSW,
+        invitees=[Invitee(email=e.email, full_name=e.full_name, team=e.team) for e in to_invite],
+    )
+    for entry in to_invite:
+        entry.invitation = invited[entry.email]
     for entry in new_entries:
-        entry.full_clean(exclude=["cohort", "record", "invitation"], validate_unique=False)
+        # The related rows come from the check's own queries: validating them again would cost
+        # a query each; the database's foreign keys and unique constraint still hold.
+        entry.full_clean(exclude=_RELATED, validate_unique=False, validate_constraints=False)
     CohortEntry.objects.bulk_create(new_entries)
     result = ImportResult(
         invited=plan.count(RowAction.INVITE),

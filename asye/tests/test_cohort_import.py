@@ -290,3 +290,20 @@ def test_a_thousand_rows_are_checked_in_a_fixed_number_of_queries_and_quickly(
     assert plan.is_clean, problems(plan)[:3]
     assert plan.count(RowAction.INVITE) == 1000
     assert elapsed < 3, f"checking 1,000 rows took {elapsed:.1f}s"
+
+
+def test_a_thousand_new_people_are_committed_in_a_fixed_number_of_queries(
+    psw: Any, cohort: Any, django_assert_max_num_queries: Any
+) -> None:
+    people = [person_row(n, assessor=ASSESSOR, manager=MANAGER) for n in range(1, 1001)]
+    read = read_upload(csv_bytes(people), name="big.csv")
+    started = time.perf_counter()
+    # the check's queries, the lock on the cohort, the invitations' own checks and lock, and the
+    # inserts (invitations, outbox rows, entries, audit) in batches: not one per row
+    with django_assert_max_num_queries(40):
+        result = cohort_import(actor=psw, cohort=cohort, rows=read.rows, file_name="big.csv")
+    elapsed = time.perf_counter() - started
+    assert result.invited == 1000
+    assert OutboxMessage.objects.filter(kind="invitation").count() == 1000
+    assert cohort.entries.filter(invitation__isnull=False).count() == 1000
+    assert elapsed < 15, f"committing 1,000 rows took {elapsed:.1f}s"
