@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy.files.responses import attachment_disposition
 from academy.roles import STAFF_ROLES
-from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles_required
+from academy.web import PAGE_SIZE, AcademyRequest, add_form_errors, paginate, posted, roles_required
 
 from .. import presenters as record_presenters
 from .. import selectors as record_selectors
@@ -62,7 +63,9 @@ def cohort(request: AcademyRequest, pk: str) -> HttpResponse:
     found = selectors.cohort_get_for_user(scope=request.scope, pk=pk)
     page = paginate(request, selectors.cohort_records(scope=request.scope, cohort=found))
     today = timezone.localdate()
-    waiting = list(selectors.cohort_entries_waiting(cohort=found)[:200])
+    waiting = Paginator(selectors.cohort_entries_waiting(cohort=found), PAGE_SIZE).get_page(
+        request.GET.get("waiting")
+    )
     context = {
         "cohort": found,
         "summary": presenters.cohort_summary(found),
@@ -73,7 +76,8 @@ def cohort(request: AcademyRequest, pk: str) -> HttpResponse:
             for r in page.object_list
         ],
         "waiting_head": presenters.WAITING_HEAD,
-        "waiting": [presenters.waiting_row(entry) for entry in waiting],
+        "waiting_page": waiting,
+        "waiting": [presenters.waiting_row(entry) for entry in waiting.object_list],
     }
     return render(request, "asye/cohorts/cohort.html", context)
 

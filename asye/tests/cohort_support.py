@@ -67,3 +67,23 @@ def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
 def home_cohort(orgs: Any, psw: Any, **kwargs: Any) -> Cohort:
     organisation: Organisation = kwargs.pop("organisation", orgs.home)
     return CohortFactory(organisation=organisation, created_by=psw, **kwargs)
+
+
+def waiting_entry(cohort: Cohort, n: int, *, assessor: Any, line_manager: Any) -> Any:
+    """A person imported into `cohort` who has not joined yet (no invitation: the tests of the
+    import make real ones)."""
+    from asye.cohorts.models import CohortEntry
+    from asye.models import ProgrammeType
+
+    return CohortEntry.objects.create(
+        cohort=cohort,
+        email=f"waiting-{n}@example.test",
+        full_name=f"Waiting Person {n}",
+        start_date=datetime.date(2026, 9, 1),
+        fte="1.00",
+        programme_type=ProgrammeType.objects.get(slug="adult-asye"),
+        swe_number=f"SW{800000 + n}",
+        assessor=assessor,
+        line_manager=line_manager,
+        imported_by=cohort.created_by,
+    )

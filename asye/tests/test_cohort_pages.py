@@ -18,7 +18,7 @@ from asye.models import AssessorChange, AsyeRecord
 from asye.tests.factories import AsyeRecordFactory, EvidenceItemFactory, member, membership_of
 from conftest import Orgs
 
-from .cohort_support import CohortFactory, csv_bytes, home_cohort, person_row
+from .cohort_support import CohortFactory, csv_bytes, home_cohort, person_row, waiting_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -186,14 +186,18 @@ def test_cohort_list_query_count(
 def test_cohort_page_query_count(
     client: Client, psw: Any, cohort: Cohort, orgs: Orgs, django_assert_num_queries: Any
 ) -> None:
-    for _ in range(3):
-        AsyeRecordFactory(organisation=orgs.home, cohort=cohort)
+    for n in range(3):
+        record = AsyeRecordFactory(organisation=orgs.home, cohort=cohort)
+        waiting_entry(cohort, n, assessor=record.assessor, line_manager=record.line_manager)
     client.force_login(psw)
     # + the cohort (scoped to the PSW's council), + the count for pagination, + the page of
-    # records with everything joined, + their pauses, + the people still to join
-    with django_assert_num_queries(BASE_MFA + 5):
+    # records with everything joined, + their pauses, + the people still to join counted, + a
+    # page of them with their invitations, assessors, managers and teams
+    with django_assert_num_queries(BASE_MFA + 6):
         response = client.get(reverse("asye:cohort", args=[cohort.pk]))
-    assert response.content.decode().count('href="/asye/records/') == 3 + 1  # + the navigation's
+    page = response.content.decode()
+    assert page.count('href="/asye/records/') == 3 + 1  # + the navigation's
+    assert page.count("Waiting Person") == 3
 
 
 # --- Import: upload, preview, confirm -----------------------------------------------------------------
