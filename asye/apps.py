@@ -18,6 +18,8 @@ class AsyeConfig(AppConfig):
         from . import navigation
         from .agreement.demo import load_agreement_demo
         from .cohorts.demo import load_cohorts_demo
+        from .cohorts.jobs import FILE_OWNER_KIND as COHORT_IMPORT_FILES
+        from .cohorts.selectors import cohort_import_file_readable
         from .demo import load_asye_demo
         from .evidence.citations.demo import load_citation_demo
         from .evidence.citations.used_in import cited_as_evidence
@@ -74,6 +76,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_reviews_demo, order=34)
         register_demo_loader(load_cohorts_demo, order=35)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
+        register_file_owner(COHORT_IMPORT_FILES, can_read=cohort_import_file_readable)
         register_home_panel(
             name="asye.year",
             title="Your ASYE year",

@@ -243,7 +243,7 @@ from .agreement.models import (  # noqa: E402, F401
     PlanRow,
     SignatureCapacity,
 )
-from .cohorts.models import Cohort, CohortEntry  # noqa: E402, F401
+from .cohorts.models import Cohort, CohortEntry, CohortImport  # noqa: E402, F401
 from .evidence.citations.models import CpdCitation  # noqa: E402, F401
 from .evidence.models import (  # noqa: E402, F401
     AnonymisationCheck,

@@ -21,7 +21,7 @@ from academy.models import Membership, Organisation, Team, User
 
 from ..models import AsyeRecord
 from .models import Cohort
-from .reading import MAX_BYTES, RawRow, ReadFile, read_upload
+from .reading import MAX_BACKGROUND_ROWS, MAX_BYTES, RawRow, ReadFile, read_upload
 
 MAX_AGE = 24 * 60 * 60
 MONTHS = [(str(n), datetime.date(2000, n, 1).strftime("%B")) for n in range(1, 13)]
@@ -136,7 +136,9 @@ class ImportUploadForm(forms.Form):
         size = upload.size or 0
         upload.seek(0)
         data = b"" if size > MAX_BYTES else upload.read()
-        self.read = read_upload(data, name=clean_display_name(upload.name), size=size)
+        self.read = read_upload(
+            data, name=clean_display_name(upload.name), size=size, max_rows=MAX_BACKGROUND_ROWS
+        )
         return upload
 
 

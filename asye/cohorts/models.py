@@ -81,3 +81,35 @@ class CohortEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.full_name} in {self.cohort}"
+
+
+class CohortImport(TimeStampedModel):
+    """A file too large to check and import within a request (more than
+    `reading.MAX_ROWS` rows, up to `reading.MAX_BACKGROUND_ROWS`), handled by Celery tasks:
+    checked, shown (counts and the problems found), confirmed, imported in chunks. The file is
+    kept in the private files (`academy/files/`) while the job needs it."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Checking the file"
+        INVALID = "invalid", "Problems to put right"
+        READY = "ready", "Ready to confirm"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Stopped"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="imports")
+    file = models.ForeignKey("academy.StoredFile", null=True, on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(max_length=255)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # Counts by what the rows do, the problems found (the first ones) and, once done, the result.
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} into {self.cohort}"

@@ -11,7 +11,7 @@ from academy.components import Cell, Tag
 from academy.presenters import format_date
 
 from ..presenters import person
-from .models import Cohort, CohortEntry
+from .models import Cohort, CohortEntry, CohortImport
 from .reading import COLUMNS
 from .selectors import AssessorLoad
 from .services import ImportPlan, ImportResult, RowAction, RowPlan
@@ -162,4 +162,54 @@ def workload_rows(loads: Iterable[AssessorLoad]) -> list[list[object]]:
             Cell(str(load.waiting), numeric=True),
         ]
         for load in loads
+    ]
+
+
+# --- Large imports (Celery) ------------------------------------------------------------------------
+
+JOB_ERRORS_HEAD = ["Row", "Column", "Problem"]
+_JOB_COLOURS = {
+    "checking": "blue",
+    "invalid": "red",
+    "ready": "green",
+    "importing": "blue",
+    "done": "green",
+    "failed": "red",
+}
+_COUNT_WORDS = {
+    RowAction.INVITE: "To invite",
+    RowAction.START: "Records to start",
+    RowAction.JOIN: "Records joining the cohort",
+    RowAction.CHANGE: "Assignments to change",
+    RowAction.SAME: "No change",
+}
+
+
+def job_summary(job: CohortImport) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = [
+        {"key": "File", "value": job.file_name},
+        {
+            "key": "Status",
+            "value": Cell(tag=Tag(job.get_status_display(), _JOB_COLOURS.get(job.status, "grey"))),
+        },
+    ]
+    if job.rows_total:
+        rows.append({"key": "Rows", "value": f"{job.rows_total:,}"})
+    if job.status == CohortImport.Status.IMPORTING:
+        rows.append({"key": "Progress", "value": f"{job.rows_done:,} of {job.rows_total:,} rows imported"})
+    counts = job.summary.get("counts", {})
+    for action, words in _COUNT_WORDS.items():
+        if counts.get(action.value):
+            rows.append({"key": words, "value": f"{counts[action.value]:,}"})
+    result = job.summary.get("result")
+    if result:
+        done = ", ".join(f"{key} {value}" for key, value in result.items() if key != "message" and value)
+        rows.append({"key": "Result", "value": result.get("message") or done or "Nothing changed"})
+    return rows
+
+
+def job_error_rows(job: CohortImport) -> list[list[object]]:
+    return [
+        [str(e["row"]) if e.get("row") else "The file", e.get("column", ""), e.get("message", "")]
+        for e in job.summary.get("errors", [])
     ]

@@ -19,8 +19,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024
 MAX_ROWS = 1000
+# Larger files are checked and imported by Celery tasks with progress (asye/cohorts/jobs.py).
+MAX_BACKGROUND_ROWS = 10_000
 
 SAVE_AS = "Save it from your spreadsheet as “CSV UTF-8” or as an Excel workbook (.xlsx), and upload that."
 

@@ -8,6 +8,7 @@ change it, so there is no read-only case (an assessor never reaches these pages:
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
@@ -22,7 +23,7 @@ from academy.selectors import current_membership_q, staff_scope_ids
 from ..evidence.models import WAITING, EvidenceItem
 from ..models import OPEN_STATUSES, AsyeRecord, ProgrammeType
 from ..selectors import records_in_staff_scope
-from .models import Cohort, CohortEntry
+from .models import Cohort, CohortEntry, CohortImport
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -243,3 +244,27 @@ def assessor_workload(*, scope: Scope) -> list[AssessorLoad]:
     return [
         AssessorLoad(membership=m, nqsws=nqsws.get(m.pk, 0), waiting=waiting.get(m.pk, 0)) for m in assessors
     ]
+
+
+# --- Large imports (Celery) ----------------------------------------------------------------------------
+
+
+def cohort_import_get_for_user(*, scope: Scope, pk: UUID | str, write: bool = False) -> CohortImport:
+    """A large import's job, for staff over its cohort's organisation (404 for anyone else)."""
+    found = (
+        CohortImport.objects.filter(cohort__organisation_id__in=staff_scope_ids(scope=scope), pk=pk)
+        .select_related("cohort__organisation")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such import.")
+    return found
+
+
+def cohort_import_file_readable(scope: Scope, stored_file: Any) -> bool:
+    """The private files check (`register_file_owner`): staff over the job's cohort."""
+    try:
+        cohort_import_get_for_user(scope=scope, pk=stored_file.owner_id)
+    except (Http404, ValueError):
+        return False
+    return True

@@ -11,4 +11,10 @@ urlpatterns = [
     path("cohorts/<uuid:pk>/import/", views.cohort_import, name="cohort_import"),
     path("cohorts/<uuid:pk>/import/confirm/", views.cohort_import_confirm, name="cohort_import_confirm"),
     path("cohorts/<uuid:pk>/assign/", views.cohort_assign, name="cohort_assign"),
+    path("cohorts/imports/<uuid:pk>/", views.cohort_import_job, name="cohort_import_job"),
+    path(
+        "cohorts/imports/<uuid:pk>/confirm/",
+        views.cohort_import_job_confirm,
+        name="cohort_import_job_confirm",
+    ),
 ]

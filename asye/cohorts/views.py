@@ -7,8 +7,8 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,9 +20,9 @@ from academy.web import PAGE_SIZE, AcademyRequest, add_form_errors, paginate, po
 
 from .. import presenters as record_presenters
 from .. import selectors as record_selectors
-from . import presenters, selectors, services
+from . import jobs, presenters, selectors, services
 from .forms import AssignForm, CohortForm, ImportConfirmForm, ImportUploadForm, sign_rows
-from .models import Cohort
+from .models import Cohort, CohortImport
 from .reading import COLUMNS, HEADINGS, MAX_ROWS, ReadFile
 
 
@@ -144,7 +144,44 @@ def cohort_import(request: AcademyRequest, pk: str) -> HttpResponse:
     found = selectors.cohort_get_for_user(scope=request.scope, pk=pk, write=True)
     upload = ImportUploadForm(posted(request), request.FILES or None)
     read = upload.read if request.method == "POST" and upload.is_valid() else None
+    if read is not None and len(read.rows) > MAX_ROWS:
+        # Too many to check and import while the browser waits: a background job with progress.
+        try:
+            job = jobs.cohort_import_queue(
+                actor=request.user, cohort=found, upload=upload.cleaned_data["file"], file_name=read.name
+            )
+        except ValidationError as error:
+            add_form_errors(upload, error)
+            return _preview(request, cohort=found, upload=upload, read=None)
+        return redirect("asye:cohort_import_job", pk=job.pk)
     return _preview(request, cohort=found, upload=upload, read=read)
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def cohort_import_job(request: AcademyRequest, pk: str) -> HttpResponse:
+    job = selectors.cohort_import_get_for_user(scope=request.scope, pk=pk)
+    context = {
+        "job": job,
+        "cohort": job.cohort,
+        "running": job.status in (CohortImport.Status.CHECKING, CohortImport.Status.IMPORTING),
+        "summary": presenters.job_summary(job),
+        "errors_head": presenters.JOB_ERRORS_HEAD,
+        "errors": presenters.job_error_rows(job),
+        "can_confirm": job.status == CohortImport.Status.READY,
+    }
+    return render(request, "asye/cohorts/import_job.html", context)
+
+
+@require_POST
+@roles_required(*STAFF_ROLES)
+def cohort_import_job_confirm(request: AcademyRequest, pk: str) -> HttpResponse:
+    job = selectors.cohort_import_get_for_user(scope=request.scope, pk=pk, write=True)
+    try:
+        jobs.cohort_import_job_confirm(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("asye:cohort_import_job", pk=job.pk)
 
 
 @require_POST

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from academy.testing.walk import Rule, WalkRegistry, World
 from academy.tests.walk import staff_only
-from asye.cohorts.models import Cohort
+from asye.cohorts.models import Cohort, CohortImport
 
 
 def _cohort(world: World) -> Any:
@@ -21,12 +21,27 @@ def _cohort(world: World) -> Any:
     )
 
 
+def _job(world: World) -> Any:
+    return CohortImport.objects.create(
+        cohort=world["cohort"],
+        file_name="walk.csv",
+        requested_by=world.persona("psw"),
+        status=CohortImport.Status.READY,
+        rows_total=1,
+    )
+
+
+def _of_job(name: str) -> Any:
+    return lambda world, persona: reverse(name, args=[world["cohort_import"].pk])
+
+
 def _of_cohort(name: str) -> Any:
     return lambda world, persona: reverse(name, args=[world["cohort"].pk])
 
 
 def register(walk: WalkRegistry) -> None:
     walk.add_object("cohort", _cohort)
+    walk.add_object("cohort_import", _job)
     everywhere = staff_only(200, elsewhere=200)
     home_only = staff_only(200, elsewhere=404)
     walk.add_rules(
@@ -40,6 +55,12 @@ def register(walk: WalkRegistry) -> None:
             "asye:cohort": Rule(_of_cohort("asye:cohort"), expect=home_only),
             "asye:cohort_import": Rule(_of_cohort("asye:cohort_import"), expect=home_only),
             "asye:cohort_assign": Rule(_of_cohort("asye:cohort_assign"), expect=home_only),
+            "asye:cohort_import_job": Rule(_of_job("asye:cohort_import_job"), expect=home_only),
+            "asye:cohort_import_job_confirm": Rule(
+                _of_job("asye:cohort_import_job_confirm"),
+                method="POST",
+                expect=staff_only(302, elsewhere=404),
+            ),
             # A confirmation whose signed rows do not verify goes back to the upload.
             "asye:cohort_import_confirm": Rule(
                 _of_cohort("asye:cohort_import_confirm"),
