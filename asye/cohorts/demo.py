@@ -4,11 +4,13 @@ cohort pages show records under way and people waiting to join. Running it again
 nothing: the same rows import as "no change"."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from academy.demo import DEMO_DOMAIN
 from academy.models import Membership, Organisation, Team, User
 from academy.roles import Role
 
+from ..dates import add_months
 from ..models import OPEN_STATUSES, AsyeRecord
 from . import services
 from .models import Cohort
@@ -81,13 +83,15 @@ def load_cohorts_demo() -> None:
             for number, r in enumerate(mine, start=2)
         ]
         first = mine[0]
+        # Newcomers join the intake at the start of next month.
+        starting = add_months(timezone.localdate().replace(day=1), 1)
         for offset, (full_name, local) in enumerate(NEWCOMERS[area], start=len(rows) + 2):
             rows.append(
                 _row(
                     offset,
                     full_name=full_name,
                     email=f"{local}@{DEMO_DOMAIN}",
-                    start_date=cohort.start_month.replace(day=1).isoformat(),
+                    start_date=starting.isoformat(),
                     fte="1",
                     team=first.team.name if first.team else "",
                     service_area=area_words,
