@@ -162,6 +162,13 @@ class ImportConfirmForm(forms.Form):
         return value
 
 
+def _record_label(record: AsyeRecord) -> str:
+    return (
+        f"{record.nqsw.user.display_name} (assessor {record.assessor.user.display_name}, "
+        f"line manager {record.line_manager.user.display_name})"
+    )
+
+
 class AssignForm(forms.Form):
     """Bulk assignment: which of the cohort's records, and who takes them on."""
 
@@ -194,7 +201,7 @@ class AssignForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["records"].queryset = records  # type: ignore[attr-defined]
-        self.fields["records"].label_from_instance = lambda r: r.nqsw.user.display_name  # type: ignore[attr-defined]
+        self.fields["records"].label_from_instance = _record_label  # type: ignore[attr-defined]
         self.fields["assessor"].queryset = assessors  # type: ignore[attr-defined]
         self.fields["line_manager"].queryset = line_managers  # type: ignore[attr-defined]
         self.helper = FormHelper()

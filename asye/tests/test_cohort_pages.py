@@ -351,3 +351,50 @@ def test_workload_counts_nqsws_and_evidence_waiting_for_each_assessor(
     assert by_name["Idle Assessor"] == ("0", "0")
     assert "Sentinel Sibling Assessor" not in response.content.decode()
     assert idle.user.full_name in response.content.decode()
+
+
+@pytest.mark.parametrize("viewer", ["nqsw", "assessor", "manager"])
+def test_other_roles_cannot_post_to_any_cohort_page(
+    client: Client, personas: dict[str, Any], cohort: Cohort, orgs: Orgs, viewer: str
+) -> None:
+    record = AsyeRecordFactory(organisation=orgs.home, cohort=cohort)
+    client.force_login(personas[viewer])
+    posts = {
+        reverse("asye:cohort_create"): {
+            "organisation": orgs.home.pk,
+            "name": "X",
+            "month": "9",
+            "year": "2026",
+        },
+        reverse("asye:cohort_import", args=[cohort.pk]): {},
+        reverse("asye:cohort_import_confirm", args=[cohort.pk]): {"rows": "x"},
+        reverse("asye:cohort_assign", args=[cohort.pk]): {"records": [str(record.pk)], "reason": "x"},
+    }
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == 403, url
+    assert Cohort.objects.count() == 1
+
+
+def test_the_sibling_psw_cannot_assign_in_the_home_cohort(
+    client: Client, sibling_psw: Any, cohort: Cohort, orgs: Orgs, personas: dict[str, Any]
+) -> None:
+    record = AsyeRecordFactory(organisation=orgs.home, cohort=cohort)
+    newcomer = membership_of(personas["assessor"], orgs.home, Role.ASSESSOR)
+    client.force_login(sibling_psw)
+    response = client.post(
+        reverse("asye:cohort_assign", args=[cohort.pk]),
+        {"records": [str(record.pk)], "assessor": str(newcomer.pk), "reason": "Taking over"},
+    )
+    assert response.status_code == 404
+    assert not AssessorChange.objects.exists()
+
+
+def test_the_partnerships_admin_imports_into_a_member_councils_cohort(
+    client: Client, academy_admin: Any, cohort: Cohort
+) -> None:
+    client.force_login(academy_admin)
+    preview = upload(client, cohort, csv_bytes([person_row(1, assessor=ASSESSOR, manager=MANAGER)]))
+    signed = preview.context["confirm"].initial["rows"]
+    client.post(reverse("asye:cohort_import_confirm", args=[cohort.pk]), {"rows": signed})
+    invitation = Invitation.objects.get()
+    assert (invitation.organisation, invitation.invited_by) == (cohort.organisation, academy_admin)
