@@ -398,3 +398,17 @@ def test_the_partnerships_admin_imports_into_a_member_councils_cohort(
     client.post(reverse("asye:cohort_import_confirm", args=[cohort.pk]), {"rows": signed})
     invitation = Invitation.objects.get()
     assert (invitation.organisation, invitation.invited_by) == (cohort.organisation, academy_admin)
+
+
+def test_assign_page_query_count(
+    client: Client, psw: Any, cohort: Cohort, orgs: Orgs, django_assert_num_queries: Any
+) -> None:
+    for _ in range(3):
+        AsyeRecordFactory(organisation=orgs.home, cohort=cohort)
+    client.force_login(psw)
+    # + the cohort, + the cohort's records counted (the checkbox list asks for its length), + the
+    # records with NQSW, assessor and manager joined, + their pauses (prefetched by the shared
+    # selector), + the assessors and + the line managers to choose from
+    with django_assert_num_queries(BASE_MFA + 6):
+        response = client.get(reverse("asye:cohort_assign", args=[cohort.pk]))
+    assert response.content.decode().count('name="records"') == 3
