@@ -412,3 +412,22 @@ def test_assign_page_query_count(
     with django_assert_num_queries(BASE_MFA + 6):
         response = client.get(reverse("asye:cohort_assign", args=[cohort.pk]))
     assert response.content.decode().count('name="records"') == 3
+
+
+def test_a_thousand_rows_upload_and_preview_within_a_few_seconds(
+    client: Client, psw: Any, cohort: Cohort, django_assert_max_num_queries: Any
+) -> None:
+    import time
+
+    client.force_login(psw)
+    data = csv_bytes([person_row(n, assessor=ASSESSOR, manager=MANAGER) for n in range(1, 1001)])
+    started = time.perf_counter()
+    # the fixed cost, the cohort, the staff check and the check's own queries: never one per row
+    with django_assert_max_num_queries(BASE_MFA + 14):
+        response = upload(client, cohort, data, name="big.csv")
+    elapsed = time.perf_counter() - started
+    page = response.content.decode()
+    assert "1000 people will be invited" in page
+    assert page.count("Will be invited") == 1000
+    # About 2 s here; the margin is for a busy shared machine.
+    assert elapsed < 8, f"the preview of 1,000 rows took {elapsed:.1f}s"
