@@ -66,6 +66,12 @@ def waiting_row(entry: CohortEntry) -> list[object]:
     ]
 
 
+def started_words(started: int) -> str:
+    if not started:
+        return "Nobody invited to this cohort has joined since: no record started."
+    return f"Started {_n(started, 'record', 'records')} for people who have joined."
+
+
 # --- The import's preview ---------------------------------------------------------------------------
 
 PREVIEW_HEAD = ["Row", "Name", "Email", "What will happen"]

@@ -268,3 +268,15 @@ def cohort_import_file_readable(scope: Scope, stored_file: Any) -> bool:
     except (Http404, ValueError):
         return False
     return True
+
+
+def nqsw_memberships(*, organisation: Organisation, emails: Sequence[str]) -> QuerySet[Membership]:
+    """Current NQSW memberships in `organisation` of the people with these emails, with no
+    record under way."""
+    lowered = sorted({email.lower() for email in emails})
+    return (
+        Membership.objects.annotate(email_lower=Lower("user__email"))
+        .filter(current_membership_q(), role=Role.NQSW, organisation=organisation, email_lower__in=lowered)
+        .exclude(asye_records__status__in=_OPEN)
+        .select_related("user", "organisation")
+    )

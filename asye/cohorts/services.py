@@ -38,6 +38,7 @@ from academy.services import Invitee, invitations_create_many
 
 from .. import services as record_services
 from ..models import AsyeRecord, ProgrammeType
+from . import selectors
 from .checks import ImportPlan, RowAction, RowError, RowPlan, cohort_import_check
 from .models import Cohort, CohortEntry
 from .reading import RawRow
@@ -54,6 +55,7 @@ __all__ = [
     "cohort_import",
     "cohort_import_check",
     "cohort_records_assign",
+    "cohort_records_start",
     "record_change_line_manager",
 ]
 
@@ -357,3 +359,47 @@ def cohort_records_assign(
             record_change_line_manager(actor=actor, record=record, line_manager=line_manager, reason=reason)
             managers += 1
     return AssignResult(assessors_changed=assessors, managers_changed=managers)
+
+
+# --- Records of people who have joined ---------------------------------------------------------------
+
+
+@transaction.atomic
+def cohort_records_start(*, actor: User, cohort: Cohort) -> int:
+    """Start the records of the cohort's invited people who have joined since (they hold the NQSW
+    role in the organisation now), from what the import kept; the same as importing the file
+    again. Returns how many started."""
+    _require_staff(actor, cohort.organisation)
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+    waiting = list(
+        CohortEntry.objects.filter(cohort=cohort, record__isnull=True).select_related(
+            "programme_type", "team", "assessor", "line_manager"
+        )
+    )
+    joined = {
+        membership.user.email.lower(): membership
+        for membership in selectors.nqsw_memberships(
+            organisation=cohort.organisation, emails=[entry.email for entry in waiting]
+        )
+    }
+    started = 0
+    for entry in waiting:
+        nqsw = joined.get(entry.email)
+        if nqsw is None:
+            continue
+        record = record_services.record_create(
+            actor=actor,
+            nqsw=nqsw,
+            programme_type=entry.programme_type,
+            start_date=entry.start_date,
+            fte=entry.fte,
+            swe_number=entry.swe_number,
+            assessor=entry.assessor,
+            line_manager=entry.line_manager,
+            team=entry.team,
+            date_qualified=entry.date_qualified,
+        )
+        AsyeRecord.objects.filter(pk=record.pk).update(cohort=cohort)
+        CohortEntry.objects.filter(pk=entry.pk).update(record=record)
+        started += 1
+    return started

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cohorts/<uuid:pk>/import/", views.cohort_import, name="cohort_import"),
     path("cohorts/<uuid:pk>/import/confirm/", views.cohort_import_confirm, name="cohort_import_confirm"),
     path("cohorts/<uuid:pk>/assign/", views.cohort_assign, name="cohort_assign"),
+    path("cohorts/<uuid:pk>/start-records/", views.cohort_start_records, name="cohort_start_records"),
     path("cohorts/imports/<uuid:pk>/", views.cohort_import_job, name="cohort_import_job"),
     path(
         "cohorts/imports/<uuid:pk>/confirm/",

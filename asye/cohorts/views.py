@@ -205,6 +205,19 @@ def cohort_import_confirm(request: AcademyRequest, pk: str) -> HttpResponse:
     return redirect("asye:cohort", pk=found.pk)
 
 
+@require_POST
+@roles_required(*STAFF_ROLES)
+def cohort_start_records(request: AcademyRequest, pk: str) -> HttpResponse:
+    found = selectors.cohort_get_for_user(scope=request.scope, pk=pk, write=True)
+    try:
+        started = services.cohort_records_start(actor=request.user, cohort=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, presenters.started_words(started))
+    return redirect("asye:cohort", pk=found.pk)
+
+
 # --- Assignments ------------------------------------------------------------------------------------
 
 

@@ -431,3 +431,29 @@ def test_a_thousand_rows_upload_and_preview_within_a_few_seconds(
     assert page.count("Will be invited") == 1000
     # About 2 s here; the margin is for a busy shared machine.
     assert elapsed < 8, f"the preview of 1,000 rows took {elapsed:.1f}s"
+
+
+def test_records_start_for_people_who_have_joined(
+    client: Client, psw: Any, cohort: Cohort, orgs: Orgs
+) -> None:
+    from academy.tests.factories import MembershipFactory, UserFactory
+
+    client.force_login(psw)
+    preview = upload(
+        client, cohort, csv_bytes([person_row(n, assessor=ASSESSOR, manager=MANAGER) for n in (1, 2)])
+    )
+    client.post(
+        reverse("asye:cohort_import_confirm", args=[cohort.pk]),
+        {"rows": preview.context["confirm"].initial["rows"]},
+    )
+    joined = UserFactory(email="Newcomer-1@example.test")
+    MembershipFactory(user=joined, organisation=orgs.home, role=Role.NQSW)
+    url = reverse("asye:cohort_start_records", args=[cohort.pk])
+    assert client.get(url).status_code == 405
+    response: Any = client.post(url)
+    assert response.status_code == 302
+    record = AsyeRecord.objects.get(nqsw__user=joined)
+    assert (record.cohort, record.assessor.user.email) == (cohort, ASSESSOR)
+    assert "Started 1 record" in client.get(response.url).content.decode()
+    client.post(url)  # again: nobody new has joined
+    assert AsyeRecord.objects.filter(cohort=cohort).count() == 1

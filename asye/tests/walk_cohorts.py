@@ -61,6 +61,9 @@ def register(walk: WalkRegistry) -> None:
                 method="POST",
                 expect=staff_only(302, elsewhere=404),
             ),
+            "asye:cohort_start_records": Rule(
+                _of_cohort("asye:cohort_start_records"), method="POST", expect=staff_only(302, elsewhere=404)
+            ),
             # A confirmation whose signed rows do not verify goes back to the upload.
             "asye:cohort_import_confirm": Rule(
                 _of_cohort("asye:cohort_import_confirm"),
