@@ -17,6 +17,9 @@ class AsyeConfig(AppConfig):
 
         from . import navigation
         from .agreement.demo import load_agreement_demo
+        from .cohorts.demo import load_cohorts_demo
+        from .cohorts.jobs import FILE_OWNER_KIND as COHORT_IMPORT_FILES
+        from .cohorts.selectors import cohort_import_file_readable
         from .demo import load_asye_demo
         from .evidence.citations.demo import load_citation_demo
         from .evidence.citations.used_in import cited_as_evidence
@@ -55,6 +58,7 @@ class AsyeConfig(AppConfig):
             roles={Role.ASSESSOR, Role.LINE_MANAGER},
         )
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
+        register_nav(label="Cohorts", url_name="asye:cohorts", order=31, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
         register_nav(
             label="Evidence to review",
@@ -70,7 +74,9 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_supervision_demo, order=33)
         register_demo_loader(load_citation_demo, order=45)  # after the CPD demo (40)
         register_demo_loader(load_reviews_demo, order=34)
+        register_demo_loader(load_cohorts_demo, order=35)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
+        register_file_owner(COHORT_IMPORT_FILES, can_read=cohort_import_file_readable)
         register_home_panel(
             name="asye.year",
             title="Your ASYE year",

@@ -161,6 +161,10 @@ class AsyeRecord(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The intake the record belongs to (asye/cohorts/), if any.
+    cohort = models.ForeignKey(
+        "asye.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+    )
 
     class Meta:
         ordering: ClassVar = ["start_date", "id"]
@@ -239,6 +243,7 @@ from .agreement.models import (  # noqa: E402, F401
     PlanRow,
     SignatureCapacity,
 )
+from .cohorts.models import Cohort, CohortEntry, CohortImport  # noqa: E402, F401
 from .evidence.citations.models import CpdCitation  # noqa: E402, F401
 from .evidence.models import (  # noqa: E402, F401
     AnonymisationCheck,

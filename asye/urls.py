@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .agreement import urls as agreement_urls
+from .cohorts import urls as cohorts_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
 from .feedback.urls import urlpatterns as feedback_urlpatterns
 from .reviews import urls as reviews_urls
@@ -34,3 +35,5 @@ urlpatterns += agreement_urls.urlpatterns
 urlpatterns += supervision_urls.urlpatterns
 # Progress reviews (asye/reviews/).
 urlpatterns += reviews_urls.urlpatterns
+# Cohorts, their import and bulk assignment (asye/cohorts/).
+urlpatterns += cohorts_urls.urlpatterns

@@ -1,0 +1,1 @@
+"""Cohorts (intakes) of NQSWs, their import from HR spreadsheets and bulk assignment (issue 19)."""
