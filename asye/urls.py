@@ -4,6 +4,7 @@ from . import views
 from .agreement import urls as agreement_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
 from .feedback.urls import urlpatterns as feedback_urlpatterns
+from .final import urls as final_urls
 from .reviews import urls as reviews_urls
 from .supervision import urls as supervision_urls
 from .year.urls import urlpatterns as year_urlpatterns
@@ -34,3 +35,5 @@ urlpatterns += agreement_urls.urlpatterns
 urlpatterns += supervision_urls.urlpatterns
 # Progress reviews (asye/reviews/).
 urlpatterns += reviews_urls.urlpatterns
+# The year's end: final assessment, extension, withdrawal, submission to moderation (asye/final/).
+urlpatterns += final_urls.urlpatterns
