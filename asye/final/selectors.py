@@ -301,7 +301,7 @@ STATUS_WORDS = {
 
 def submission_refusals(*, record: AsyeRecord, today: datetime.date | None = None) -> list[Refusal]:
     """Every reason `record` cannot be submitted to moderation now, in the order of the year
-    (empty: it can). Pure reading, seven queries whatever the portfolio holds: the newest
+    (empty: it can). Pure reading, six queries whatever the portfolio holds: the newest
     agreement and its signatures, the reviews with their signatures, the evidence counted by
     kind and state, the accepted items not confirmed, the final assessment with its signatures."""
     today = today or timezone.localdate()
