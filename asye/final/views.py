@@ -227,42 +227,43 @@ def final_sign(request: AcademyRequest, pk: str, capacity: str) -> HttpResponse:
 # --- Anonymisation and submission ----------------------------------------------------------------
 
 
+def _anonymisation_form(request: AcademyRequest, record: AsyeRecord, items: list[Any]) -> AnonymisationForm:
+    choices = [(str(i.pk), i.title) for i in items if not i.confirmed]
+    form = AnonymisationForm(posted(request), choices=choices)
+    form.helper.form_action = reverse("asye:final_anonymisation_confirm", args=[record.pk])
+    return form
+
+
 def _anonymisation_page(
-    request: AcademyRequest, record: AsyeRecord, relations: frozenset[str], form: Any
+    request: AcademyRequest, record: AsyeRecord, relations: frozenset[str], items: list[Any], form: Any
 ) -> HttpResponse:
-    items = list(selectors.items_to_confirm(record=record))
-    is_own = NQSW in relations
+    """Not paginated, by exception: the accepted items of one portfolio (a few dozen at most)
+    are one form of checkboxes, confirmed together."""
     context = {
         "record": record,
-        "is_own": is_own,
+        "is_own": NQSW in relations,
         "head": presenters.ITEMS_HEAD,
         "rows": presenters.item_rows(items),
-        "to_confirm": len([item for item in items if not getattr(item, "confirmed", False)]),
+        "to_confirm": len([item for item in items if not item.confirmed]),
         "form": form,
         "back_url": reverse("asye:submission", args=[record.pk]),
     }
     return render(request, "asye/final/anonymisation.html", context)
 
 
-def _anonymisation_form(request: AcademyRequest, record: AsyeRecord) -> AnonymisationForm:
-    items = selectors.items_to_confirm(record=record)
-    choices = [(str(i.pk), i.title) for i in items if not getattr(i, "confirmed", False)]
-    form = AnonymisationForm(posted(request), choices=choices)
-    form.helper.form_action = reverse("asye:final_anonymisation_confirm", args=[record.pk])
-    return form
-
-
 @require_GET
 def final_anonymisation(request: AcademyRequest, pk: str) -> HttpResponse:
     record, relations = selectors.record_for_final(scope=request.scope, pk=pk)
-    form = _anonymisation_form(request, record) if NQSW in relations else None
-    return _anonymisation_page(request, record, relations, form)
+    items = list(selectors.items_to_confirm(record=record))
+    form = _anonymisation_form(request, record, items) if NQSW in relations else None
+    return _anonymisation_page(request, record, relations, items, form)
 
 
 @require_POST
 def final_anonymisation_confirm(request: AcademyRequest, pk: str) -> HttpResponse:
     record, relations = selectors.record_for_final(scope=request.scope, pk=pk, nqsw_only=True)
-    form = _anonymisation_form(request, record)
+    items = list(selectors.items_to_confirm(record=record))
+    form = _anonymisation_form(request, record, items)
     if form.is_valid():
         try:
             done = services.anonymisation_confirm(
@@ -273,7 +274,7 @@ def final_anonymisation_confirm(request: AcademyRequest, pk: str) -> HttpRespons
         else:
             messages.success(request, f"You confirmed {done} item{'s' if done != 1 else ''} anonymised.")
             return redirect("asye:final_anonymisation", pk=record.pk)
-    return _anonymisation_page(request, record, relations, form)
+    return _anonymisation_page(request, record, relations, items, form)
 
 
 @require_GET

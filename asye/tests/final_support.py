@@ -32,7 +32,7 @@ def signed_reviews(record: AsyeRecord, keys: tuple[str, ...] = REVIEW_KEYS) -> N
         sign_review(record, key)
 
 
-def accepted_minimum(record: AsyeRecord, *, short: str = "") -> list[EvidenceItem]:
+def accepted_minimum(record: AsyeRecord, *, short: str = "") -> list[Any]:
     """The programme's minimum of accepted items of each kind (one fewer of `short`)."""
     items = []
     for kind, minimum in (record.programme_version.evidence_minimums or {}).items():
