@@ -73,7 +73,9 @@ def _with_page_data(queryset: QuerySet[AsyeRecord]) -> QuerySet[AsyeRecord]:
         "programme_version__programme_type",
         "assessor__user",
         "line_manager__user",
-    ).prefetch_related(Prefetch("pauses", queryset=RecordPause.objects.order_by("starts_on")))
+    ).prefetch_related(
+        Prefetch("pauses", queryset=RecordPause.objects.select_related("recorded_by").order_by("starts_on"))
+    )
 
 
 def records_visible_to(*, scope: Scope) -> QuerySet[AsyeRecord]:

@@ -187,6 +187,7 @@ def test_the_psw_pauses_ends_the_pause_extends_and_withdraws(
     html = _page(client, psw, _url("asye:record", record))
     assert "Sick leave" in html
     assert "Still paused" in html
+    assert f"Recorded by {psw.display_name}" in html
     assert _url("asye:record_pause_end", record) in html
     response = client.post(
         _url("asye:record_pause_end", record), {"ends_on_0": "17", "ends_on_1": "1", "ends_on_2": "2027"}
