@@ -3,11 +3,13 @@ withdrawal and pause as states of their own, each audited; and submission to mod
 every reason it is refused, each at its boundary."""
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from academy.models import AuditEntry
 from asye import services as record_services
@@ -375,3 +377,33 @@ def test_refusals_read_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         found = selectors.submission_refusals(record=loaded)
     assert [r.code for r in found] == ["anonymisation"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_make_one(record: AsyeRecord, psw: Any) -> None:
+    """A double click that reaches the server twice at the same moment: the row lock lets the
+    first through and the second finds the record submitted."""
+    with time_machine.travel(AFTER_THE_YEAR, tick=False):
+        ready.make_ready(record, psw)
+    barrier = threading.Barrier(2)
+    outcomes: list[int] = []
+
+    def submit() -> None:
+        try:
+            with time_machine.travel(AFTER_THE_YEAR, tick=False):
+                barrier.wait()
+                outcomes.append(
+                    services.record_submit_to_moderation(record=fresh(record), actor=record.nqsw.user).pk
+                )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2
+    assert len(set(outcomes)) == 1
+    assert ModerationSubmission.objects.filter(record=record).count() == 1
+    assert verbs(record).count("asye_record.submit_to_moderation") == 1
