@@ -161,7 +161,9 @@ class AsyeRecord(TimeStampedModel):
     # A copy of the extensions (asye/final/: `RecordExtension`, the append-only history) as
     # ``[{"granted_on": "2027-08-01", "days": 61}, ...]``, so the dates need no query. Written
     # only by `asye.final.services.record_extend`.
-    extension_shifts = models.JSONField(default=list, blank=True, editable=False)
+    extension_shifts = models.JSONField(
+        default=list, db_default=models.Value([], output_field=models.JSONField()), blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
