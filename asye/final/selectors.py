@@ -19,9 +19,8 @@ import datetime
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,7 +42,7 @@ from asye.selectors import (
     record_relations,
     record_schedule,
 )
-from asye.signatures import SignatureCapacity
+from asye.signatures import SignatureCapacity, signed_counts, signed_of
 
 from . import rules
 from .models import (
@@ -122,17 +121,13 @@ def final_brief(*, record: AsyeRecord) -> FinalBrief | None:
     """One query."""
     row = (
         FinalAssessment.objects.filter(record=record)
-        .annotate(
-            signed=ArrayAgg(
-                "signatures__capacity", distinct=True, filter=Q(signatures__isnull=False), default=[]
-            )
-        )
-        .values_list("recommendation", "completed_at", "signed")
+        .annotate(**signed_counts(FINAL_CAPACITIES))
+        .values("recommendation", "completed_at", *(f"signed_{c.value}" for c in FINAL_CAPACITIES))
         .first()
     )
     if row is None:
         return None
-    return FinalBrief(row[0], row[1], frozenset(row[2]))
+    return FinalBrief(row["recommendation"], row["completed_at"], signed_of(row, FINAL_CAPACITIES))
 
 
 def extensions_of(*, record: AsyeRecord) -> QuerySet[RecordExtension]:
