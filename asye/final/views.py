@@ -19,7 +19,7 @@ from academy.drafts.web import draft_discard, draft_initial, draft_key
 from academy.presenters import format_date
 from academy.web import AcademyRequest, add_form_errors, posted
 from asye import services as record_services
-from asye.models import AsyeRecord
+from asye.models import AsyeRecord, RecordStatus
 from asye.selectors import NQSW, record_schedule
 from asye.signatures import SIGNATURES_HEAD, SignatureCapacity, signature_rows
 
@@ -285,7 +285,7 @@ def submission(request: AcademyRequest, pk: str) -> HttpResponse:
         "record": record,
         "is_own": NQSW in relations,
         "refusals": presenters.refusal_items(refusals),
-        "submitted": record.status == "submitted",
+        "submitted": record.status == RecordStatus.SUBMITTED,
         "submissions_head": presenters.SUBMISSIONS_HEAD,
         "submissions": presenters.submission_rows(selectors.submissions_of(record=record)),
         "back_url": reverse("asye:record", args=[record.pk]),
