@@ -26,6 +26,7 @@ class AsyeConfig(AppConfig):
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
+        from .final.demo import load_final_demo
         from .reminder_demo import load_reminder_demo
         from .reminders import register_asye_reminders
         from .reviews.demo import load_reviews_demo
@@ -75,6 +76,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_citation_demo, order=45)  # after the CPD demo (40)
         register_demo_loader(load_reviews_demo, order=34)
         register_demo_loader(load_cohorts_demo, order=35)
+        register_demo_loader(load_final_demo, order=36)  # the year's end (asye/final/)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_file_owner(COHORT_IMPORT_FILES, can_read=cohort_import_file_readable)
         register_home_panel(

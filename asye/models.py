@@ -158,6 +158,12 @@ class AsyeRecord(TimeStampedModel):
     assessor = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="asye_assessed")
     line_manager = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="asye_managed")
     status = models.CharField(max_length=20, choices=RecordStatus.choices, default=RecordStatus.ACTIVE)
+    # A copy of the extensions (asye/final/: `RecordExtension`, the append-only history) as
+    # ``[{"granted_on": "2027-08-01", "days": 61}, ...]``, so the dates need no query. Written
+    # only by `asye.final.services.record_extend`.
+    extension_shifts = models.JSONField(
+        default=list, db_default=models.Value([], output_field=models.JSONField()), blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -259,6 +265,14 @@ from .feedback.models import (  # noqa: E402, F401
     FeedbackKind,
     FeedbackRequest,
     FeedbackRequestStatus,
+)
+from .final.models import (  # noqa: E402, F401
+    AnonymisationConfirmation,
+    FinalAssessment,
+    FinalAssessmentSignature,
+    ModerationSubmission,
+    RecordExtension,
+    RecordWithdrawal,
 )
 from .reviews.models import Rating, Review, ReviewSignature  # noqa: E402, F401
 from .supervision.models import (  # noqa: E402, F401

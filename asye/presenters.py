@@ -121,7 +121,11 @@ PAUSES_HEAD = ["From", "To", "Reason"]
 
 def pause_rows(record: AsyeRecord) -> list[list[object]]:
     return [
-        [format_date(p.starts_on), format_date(p.ends_on) if p.ends_on else "Still paused", p.reason]
+        [
+            format_date(p.starts_on),
+            format_date(p.ends_on) if p.ends_on else "Still paused",
+            Cell(p.reason, hint=f"Recorded by {p.recorded_by.display_name}"),
+        ]
         for p in record.pauses.all()
     ]
 

@@ -15,6 +15,7 @@ Nobody else: not another assessor of the same council, not the sibling council's
 Writing the record itself (assessor, dates, status) is for those staff only; the others get 403.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -72,7 +73,9 @@ def _with_page_data(queryset: QuerySet[AsyeRecord]) -> QuerySet[AsyeRecord]:
         "programme_version__programme_type",
         "assessor__user",
         "line_manager__user",
-    ).prefetch_related(Prefetch("pauses", queryset=RecordPause.objects.order_by("starts_on")))
+    ).prefetch_related(
+        Prefetch("pauses", queryset=RecordPause.objects.select_related("recorded_by").order_by("starts_on"))
+    )
 
 
 def records_visible_to(*, scope: Scope) -> QuerySet[AsyeRecord]:
@@ -186,15 +189,25 @@ def record_schedule(record: AsyeRecord, *, today: datetime.date | None = None) -
     reviews = dates.review_dues(
         record.start_date, version.review_points, fte=record.fte, pauses=pauses, as_of=today
     )
+    planned_end = dates.planned_end(
+        record.start_date, version.length_months, fte=record.fte, pauses=pauses, as_of=today
+    )
+    # Extensions (asye/final/): every date after the day one was granted moves by its days.
+    for shift in record.extension_shifts or ():
+        granted_on, days = datetime.date.fromisoformat(shift["granted_on"]), int(shift["days"])
+        planned_end = _shifted(planned_end, granted_on, days)
+        reviews = [dataclasses.replace(r, due_on=_shifted(r.due_on, granted_on, days)) for r in reviews]
     return RecordSchedule(
-        planned_end=dates.planned_end(
-            record.start_date, version.length_months, fte=record.fte, pauses=pauses, as_of=today
-        ),
+        planned_end=planned_end,
         reviews=reviews,
         next_review=dates.next_review(reviews, today),
         month=dates.month_of_programme(record.start_date, today),
         length_months=version.length_months,
     )
+
+
+def _shifted(day: datetime.date, granted_on: datetime.date, days: int) -> datetime.date:
+    return day + datetime.timedelta(days=days) if day > granted_on else day
 
 
 def assessor_history(*, record: AsyeRecord) -> QuerySet[AssessorChange]:

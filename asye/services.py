@@ -18,10 +18,12 @@ from academy.roles import STAFF_ROLES, Role
 from academy.selectors import roles_held_over
 
 from . import selectors
-from .models import AssessorChange, AsyeRecord, ProgrammeType, ProgrammeTypeVersion, RecordPause
+from .models import AssessorChange, AsyeRecord, ProgrammeType, ProgrammeTypeVersion, RecordPause, RecordStatus
 from .programme_rules import validate_version_data
 
 PROGRAMME_VERSION_PUBLISH = "programme_version.publish"
+# A record may be paused while its year is under way (asye/final/ decided).
+PAUSABLE = (RecordStatus.ACTIVE, RecordStatus.PAUSED, RecordStatus.EXTENDED)
 
 
 def _require_staff_over(actor: User, organisation: Organisation) -> None:
@@ -194,10 +196,16 @@ def record_pause_add(
     ends_on: datetime.date | None = None,
 ) -> RecordPause:
     """Record a period the programme stood still (`ends_on` empty: still paused). The planned
-    end and later reviews move by its length (asye/dates.py). The record's status is left as
-    it is: part 2 decides how statuses follow pauses."""
+    end and later reviews move by its length (asye/dates.py). An open pause makes the record
+    PAUSED until `record_pause_end` (asye/final/ decided: a pause is a state of its own)."""
     _require_staff_over(actor, record.organisation)
-    AsyeRecord.objects.select_for_update().filter(pk=record.pk).first()
+    current = (
+        AsyeRecord.objects.select_for_update().filter(pk=record.pk).values_list("status", flat=True).first()
+    )
+    if current not in PAUSABLE:
+        raise ValidationError(
+            f"This ASYE record is {RecordStatus(str(current)).label.lower()}: it cannot be paused."
+        )
     if starts_on < record.start_date:
         raise ValidationError({"starts_on": "A pause cannot start before the programme did."})
     if ends_on is not None and ends_on < starts_on:
@@ -209,15 +217,21 @@ def record_pause_add(
     )
     pause.full_clean()
     pause.save()
+    status = RecordStatus.PAUSED if ends_on is None else current
+    if status != current:
+        AsyeRecord.objects.filter(pk=record.pk).update(status=status, updated_at=timezone.now())
+        record.status = status
     audit_log(
         actor=actor,
         verb="asye_record.pause",
         obj=record,
         organisation=record.organisation,
+        before={"status": current},
         after={
             "starts_on": starts_on.isoformat(),
             "ends_on": ends_on.isoformat() if ends_on else None,
             "reason": pause.reason,
+            "status": status,
         },
     )
     return pause
@@ -238,12 +252,19 @@ def record_pause_end(*, actor: User, pause: RecordPause, ends_on: datetime.date)
     locked.ends_on = ends_on
     locked.full_clean()
     locked.save(update_fields=["ends_on", "updated_at"])
+    current = AsyeRecord.objects.select_for_update().values_list("status", flat=True).get(pk=record.pk)
+    status = current
+    if current == RecordStatus.PAUSED:
+        status = RecordStatus.EXTENDED if record.extension_shifts else RecordStatus.ACTIVE
+        AsyeRecord.objects.filter(pk=record.pk).update(status=status, updated_at=timezone.now())
+        record.status = status
     audit_log(
         actor=actor,
         verb="asye_record.pause_end",
         obj=record,
         organisation=record.organisation,
-        after={"starts_on": locked.starts_on.isoformat(), "ends_on": ends_on.isoformat()},
+        before={"status": current},
+        after={"starts_on": locked.starts_on.isoformat(), "ends_on": ends_on.isoformat(), "status": status},
     )
     return locked
 

@@ -107,6 +107,21 @@ def signer_membership(
     return membership
 
 
+def signed_counts(capacities: Iterable[SignatureCapacity], relation: str = "signatures") -> dict[str, Any]:
+    """Annotations counting a document's signatures in each capacity (`signed_<capacity>`), for
+    one query over many documents. Plain conditional counts rather than PostgreSQL's ARRAY_AGG,
+    so the embedded SQLite default (`make run`) reads them too; `signed_of` turns a row back into
+    the set of capacities signed."""
+    return {
+        f"signed_{c.value}": models.Count(relation, filter=models.Q(**{f"{relation}__capacity": c.value}))
+        for c in capacities
+    }
+
+
+def signed_of(row: Mapping[str, Any], capacities: Iterable[SignatureCapacity]) -> frozenset[str]:
+    return frozenset(c.value for c in capacities if row[f"signed_{c.value}"])
+
+
 def one_signature_per_capacity(document: str, name: str, message: str) -> models.UniqueConstraint:
     """The constraint every signature model carries: one signature per capacity per document."""
     return models.UniqueConstraint(fields=[document, "capacity"], name=name, violation_error_message=message)

@@ -5,6 +5,7 @@ from .agreement import urls as agreement_urls
 from .cohorts import urls as cohorts_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
 from .feedback.urls import urlpatterns as feedback_urlpatterns
+from .final import urls as final_urls
 from .reviews import urls as reviews_urls
 from .supervision import urls as supervision_urls
 from .year.urls import urlpatterns as year_urlpatterns
@@ -37,3 +38,5 @@ urlpatterns += supervision_urls.urlpatterns
 urlpatterns += reviews_urls.urlpatterns
 # Cohorts, their import and bulk assignment (asye/cohorts/).
 urlpatterns += cohorts_urls.urlpatterns
+# The year's end: final assessment, extension, withdrawal, submission to moderation (asye/final/).
+urlpatterns += final_urls.urlpatterns

@@ -18,6 +18,7 @@ from academy.roles import STAFF_ROLES
 from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
 from . import presenters, selectors, services
+from .final.record_page import record_end_context
 from .forms import ChangeAssessorForm, ProgrammeVersionForm, RecordFilterForm, RecordForm
 from .reviews import presenters as review_presenters
 from .reviews import selectors as review_selectors
@@ -125,6 +126,8 @@ def record(request: AcademyRequest, pk: str) -> HttpResponse:
         "pauses_head": presenters.PAUSES_HEAD,
         "pauses": presenters.pause_rows(found),
         "back_url": _back_from_record(relations),
+        # The year's end (asye/final/): final assessment, extensions, withdrawal, submissions.
+        **record_end_context(found, can_change=can_change),
     }
     return render(request, "asye/record.html", context)
 

@@ -16,9 +16,8 @@ import datetime
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,7 +33,7 @@ from asye.selectors import (
     record_schedule,
     records_assigned_to,
 )
-from asye.signatures import SignatureCapacity, holds
+from asye.signatures import SignatureCapacity, holds, signed_counts, signed_of
 
 from . import rules
 from .models import Review, ReviewSignature
@@ -119,16 +118,14 @@ def review_briefs(records: list[AsyeRecord]) -> dict[UUID, dict[str, ReviewBrief
         return found
     rows = (
         Review.objects.filter(record_id__in=list(found))
-        .annotate(
-            signed=ArrayAgg(
-                "signatures__capacity", distinct=True, filter=Q(signatures__isnull=False), default=[]
-            )
-        )
-        .values_list("record_id", "key", "completed_at", "signed")
+        .annotate(**signed_counts(REVIEW_CAPACITIES))
+        .values("record_id", "key", "completed_at", *(f"signed_{c.value}" for c in REVIEW_CAPACITIES))
         .order_by()
     )
-    for record_id, key, completed_at, signed in rows:
-        found[record_id][key] = ReviewBrief(key, completed_at, frozenset(signed))
+    for row in rows:
+        found[row["record_id"]][row["key"]] = ReviewBrief(
+            row["key"], row["completed_at"], signed_of(row, REVIEW_CAPACITIES)
+        )
     return found
 
 

@@ -179,15 +179,16 @@ def test_a_review_due_in_summer_time_is_overdue_from_local_midnight(record: Asye
     assert (nine["status_text"], nine["hint"]) == ("Overdue", "Due 1 June 2027.")
 
 
-def test_final_assessment_shows_its_date_only(record: AsyeRecord) -> None:
-    final = sections(record, datetime.date(2026, 10, 1))["Final assessment"].items[0]
+def test_final_assessment_shows_its_state_and_date(record: AsyeRecord) -> None:
+    final, submission = sections(record, datetime.date(2026, 10, 1))["Final assessment"].items
     assert final == {
         "title": "Final assessment",
-        "url": "",
-        "status_text": "Not yet available",
-        "status_colour": "",
+        "url": reverse("asye:final", args=[record.pk]),
+        "status_text": "Not started",
+        "status_colour": "blue",
         "hint": "Due 1 September 2027. Planned end 1 September 2027.",
     }
+    assert (submission["title"], submission["status_text"]) == ("Submission to moderation", "Not submitted")
     # The final review is a review like the others, listed with them; the final assessment
     # (report and recommendation) is its own section.
     reviews = sections(record, datetime.date(2026, 10, 1))["Reviews"]
@@ -357,11 +358,12 @@ def test_home_query_count(
     # + the five latest unread notifications, + the NQSW's records with everything joined,
     # + their pauses, + the newest agreement, + its signatures, + the plans with row counts,
     # + the evidence counted by kind and status, + the reviews with the capacities signed,
-    # + the supervision days, + the CPD panel's records this year
-    with django_assert_num_queries(BASE_NQSW + 10):
+    # + the supervision days, + the final assessment with the capacities signed, + the CPD
+    # panel's records this year
+    with django_assert_num_queries(BASE_NQSW + 11):
         response = client.get(reverse("academy:home"))
     assert "Your ASYE year" in response.content.decode()
-    assert BASE_NQSW + 10 <= 14
+    assert BASE_NQSW + 11 <= 15
 
 
 def test_year_page_query_count(
@@ -372,8 +374,8 @@ def test_year_page_query_count(
     # BASE_MFA, + the "Evidence to review" badge, + the record with everything joined, + its
     # pauses, + the newest agreement, + its signatures, + the plans with row counts, + the
     # evidence counted by kind and status, + the reviews with the capacities signed, + the
-    # supervision days
-    with django_assert_num_queries(BASE_MFA + 9):
+    # supervision days, + the final assessment with the capacities signed
+    with django_assert_num_queries(BASE_MFA + 10):
         response = client.get(reverse("asye:year", args=[record.pk]))
     assert response.status_code == 200
 

@@ -16,6 +16,7 @@ from .walk_agreement import register as register_agreement
 from .walk_citation import register as register_citation
 from .walk_cohorts import register as register_cohorts
 from .walk_feedback import register as register_feedback
+from .walk_final import register as register_final
 from .walk_reviews import register as register_reviews
 from .walk_supervision import register as register_supervision
 
@@ -155,3 +156,4 @@ def register(walk: WalkRegistry) -> None:
     register_feedback(walk, record_readers=RECORD_READERS, nqsw_only=NQSW_ONLY, nqsw_posts=NQSW_POSTS)
     register_supervision(walk)
     register_cohorts(walk)
+    register_final(walk)

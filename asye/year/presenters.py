@@ -17,7 +17,8 @@ when done, grey text when it cannot start yet):
 - Reviews: each review's state (`asye.reviews.presenters.review_state`: Signed, Waiting for
   signatures, Overdue, In progress, Due soon, Not due yet), linked to the review; the home
   panel shows the first review not yet signed by everyone.
-- Final assessment: its due date; "Not yet available".
+- Final assessment: its state (`asye.final.presenters.final_state`) and due date, and the
+  submission to moderation (the record's status once it is more than active).
 """
 
 import datetime
@@ -36,7 +37,8 @@ from asye.agreement.selectors import capacities_held
 from asye.dates import ReviewDue
 from asye.evidence.presenters import kind_filter_url
 from asye.evidence.selectors import KindCounts
-from asye.models import AsyeRecord, ReviewKey
+from asye.final.presenters import final_state
+from asye.models import AsyeRecord, RecordStatus, ReviewKey
 from asye.presenters import month_words, next_review_cell, person, status_tag
 from asye.reviews.presenters import review_state
 from asye.reviews.presenters import waiting_for as review_waiting_for
@@ -287,12 +289,22 @@ def final_due(schedule: RecordSchedule) -> datetime.date:
 
 def final_section(data: YearData) -> Section:
     due = final_due(data.schedule)
+    record = data.record
     item = _item(
         "Final assessment",
-        ("Not yet available", ""),
+        final_state(data.final),
+        url=reverse("asye:final", args=[record.pk]),
         hint=f"Due {format_date(due)}. Planned end {format_date(data.schedule.planned_end)}.",
     )
-    return Section("Final assessment", [item], "year-final")
+    submission = _item(
+        "Submission to moderation",
+        ("Not submitted", "grey")
+        if record.status in (RecordStatus.ACTIVE, RecordStatus.PAUSED, RecordStatus.EXTENDED)
+        else (record.get_status_display(), ""),
+        url=reverse("asye:submission", args=[record.pk]),
+        hint="Lists anything still needed before the portfolio can go to moderation.",
+    )
+    return Section("Final assessment", [item, submission], "year-final")
 
 
 def supervision_item(data: YearData) -> dict[str, Any]:

@@ -4,9 +4,9 @@ through `asye.selectors` (`record_get_for_user`, `records_of_nqsw`, `records_in_
 
 Query budget (the NQSW home and the lists must not grow with the data):
 
-- `year_data(record)`: six queries — the newest agreement, its signatures, the plans with
+- `year_data(record)`: seven queries — the newest agreement, its signatures, the plans with
   their row counts, the evidence counted by kind and status, the reviews with the capacities
-  signed, and the supervision days (six in all).
+  signed, the supervision days, and the final assessment with the capacities signed.
 - `progress_of(records)`: two queries for a whole page of records — the evidence counted by
   record, kind and status, and the newest agreement of each record with its signatures is
   read as "every agreement of these records" plus their signatures (a record has a handful of
@@ -26,6 +26,7 @@ from asye.agreement.models import Agreement, AgreementSignature, DevelopmentPlan
 from asye.agreement.selectors import agreement_latest
 from asye.evidence.models import WAITING, EvidenceItem, EvidenceStatus
 from asye.evidence.selectors import KindCounts, evidence_counts
+from asye.final.selectors import FinalBrief, final_brief
 from asye.models import OPEN_STATUSES, AsyeRecord, EvidenceKind
 from asye.reviews.selectors import ReviewBrief, review_briefs
 from asye.selectors import RecordSchedule, record_schedule
@@ -44,10 +45,11 @@ class YearData:
     counts: list[KindCounts]
     reviews: dict[str, ReviewBrief]  # the reviews someone has written in, by key
     supervision_held: list[datetime.date] = field(default_factory=list)
+    final: FinalBrief | None = None  # the final assessment's state (asye/final/)
 
 
 def year_data(*, record: AsyeRecord, today: datetime.date | None = None) -> YearData:
-    """The year overview of a record the caller may read (six queries)."""
+    """The year overview of a record the caller may read (seven queries)."""
     today = today or timezone.localdate()
     # One plan per period (a constraint), so counting rows per plan counts them per period.
     plans = (
@@ -65,6 +67,7 @@ def year_data(*, record: AsyeRecord, today: datetime.date | None = None) -> Year
         counts=evidence_counts(record=record),
         reviews=review_briefs([record])[record.pk],
         supervision_held=supervision_dates([record]).get(record.pk, []),
+        final=final_brief(record=record),
     )
 
 
