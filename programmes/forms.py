@@ -152,6 +152,12 @@ class ProgrammeForm(forms.Form):
             self.fields[f"outcome_{slot}_elements"] = field
         self.helper = _helper(submit)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("provider_kind") not in (None, ProviderKind.IN_HOUSE) and not data.get("provider_name"):
+            self.add_error("provider_name", "Enter the name of the provider")
+        return data
+
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         outcomes = []

@@ -67,7 +67,9 @@ def _snapshot(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in fields:
         value = getattr(obj, name)
-        if isinstance(value, Decimal | datetime.datetime | datetime.date | uuid.UUID):
+        if isinstance(value, Decimal):
+            value = format(value.quantize(Decimal("0.1")), "f")
+        elif isinstance(value, datetime.datetime | datetime.date | uuid.UUID):
             value = str(value)
         elif isinstance(value, Membership):
             value = str(value.pk)
