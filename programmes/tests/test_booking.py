@@ -69,13 +69,15 @@ def test_a_double_click_books_once(orgs: Any) -> None:
     user = person(orgs.home)
     first = booking_make(actor=user, session=session, organisation=orgs.home)
     second = booking_make(actor=user, session=session, organisation=orgs.home)
-    assert first.created and not second.created
+    assert first.created
+    assert not second.created
     assert first.booking.pk == second.booking.pk
     assert Booking.objects.filter(session=session, person=user).count() == 1
     # After cancelling, booking again makes a new booking; the cancelled one stays as history.
     booking_cancel(actor=user, booking=first.booking)
     again = booking_make(actor=user, session=session, organisation=orgs.home)
-    assert again.created and again.booking.status == BookingStatus.BOOKED
+    assert again.created
+    assert again.booking.status == BookingStatus.BOOKED
     assert Booking.objects.filter(session=session, person=user).count() == 2
 
 
@@ -186,14 +188,16 @@ def test_manager_approval_holds_the_place_until_decided(orgs: Any) -> None:
         booking_decline(actor=manager, booking=pending, reason="  ")
     declined = booking_decline(actor=manager, booking=pending, reason="Team cover that week is too thin.")
     assert declined.status == BookingStatus.DECLINED
-    assert declined.decided_by == manager and declined.decline_reason == "Team cover that week is too thin."
+    assert declined.decided_by == manager
+    assert declined.decline_reason == "Team cover that week is too thin."
     offered = Booking.objects.get(person=waiting)
     assert offered.status == BookingStatus.OFFERED
     # Accepting an offer on such a programme asks the manager in turn.
     accepted = booking_offer_accept(actor=waiting, booking=offered)
     assert accepted.status == BookingStatus.AWAITING_APPROVAL
     approved = booking_approve(actor=manager, booking=accepted)
-    assert approved.status == BookingStatus.BOOKED and approved.decided_by == manager
+    assert approved.status == BookingStatus.BOOKED
+    assert approved.decided_by == manager
     assert booking_approve(actor=manager, booking=approved).status == BookingStatus.BOOKED  # twice: no change
     assert AuditEntry.objects.filter(verb="booking.approve", object_id=str(approved.pk)).count() == 1
 

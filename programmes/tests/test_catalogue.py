@@ -98,10 +98,14 @@ def test_filters(client: Any, orgs: Any, nqsw: Any) -> None:
     )
     client.force_login(nqsw)
     html = client.get(reverse("programmes:catalogue"), {"kind": "course"}).content.decode()
-    assert "Course for anyone" in html and "Course for managers" in html and "Workshop for NQSWs" not in html
+    assert "Course for anyone" in html
+    assert "Course for managers" in html
+    assert "Workshop for NQSWs" not in html
     html = client.get(reverse("programmes:catalogue"), {"career_stage": "nqsw"}).content.decode()
     # Programmes for every stage count for NQSWs too.
-    assert "Workshop for NQSWs" in html and "Course for anyone" in html and "Course for managers" not in html
+    assert "Workshop for NQSWs" in html
+    assert "Course for anyone" in html
+    assert "Course for managers" not in html
     html = client.get(reverse("programmes:catalogue"), {"query": "zzz-nothing"}).content.decode()
     assert "No programme matches these filters" in html
 
@@ -142,16 +146,17 @@ def test_staff_add_a_programme_with_outcomes_mapped_to_framework_elements(
     client.force_login(psw)
     response = client.post(reverse("programmes:programme_create"), _form(elements, organisation=orgs.home.pk))
     programme = Programme.objects.get(title="Working with hoarding")
-    assert response.status_code == 302 and response.url == reverse(
-        "programmes:programme", args=[programme.pk]
-    )
-    assert programme.organisation == orgs.home and programme.requires_manager_approval
+    assert response.status_code == 302
+    assert response.url == reverse("programmes:programme", args=[programme.pk])
+    assert programme.organisation == orgs.home
+    assert programme.requires_manager_approval
     assert programme.audience_roles == ["social_worker", "nqsw"]
     outcome = programme.outcomes.get()
     assert set(outcome.elements.all()) == set(elements)
     assert AuditEntry.objects.filter(verb="programme.create", object_id=str(programme.pk)).exists()
     page = client.get(reverse("programmes:programme", args=[programme.pk])).content.decode()
-    assert "Plan a proportionate response to self-neglect" in page and "Hearthside Training" in page
+    assert "Plan a proportionate response to self-neglect" in page
+    assert "Hearthside Training" in page
 
     # Change it: the outcomes are replaced, the audit entry says what changed.
     response = client.post(
@@ -181,7 +186,8 @@ def test_an_invalid_programme_form_says_error(client: Any, orgs: Any, psw: Any) 
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<title>Error: " in html and "Enter a title" in html
+    assert "<title>Error: " in html
+    assert "Enter a title" in html
     assert "Enter the name of the provider" in html  # the model's rule, through the service
 
 
