@@ -20,7 +20,7 @@ import hashlib
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -112,8 +112,11 @@ def programme_get_for_user(*, scope: Scope, pk: UUID | str, write: bool = False)
 
 
 def outcomes_of(*, programme: Programme) -> list[LearningOutcome]:
+    elements = FrameworkElement.objects.select_related("version__framework").order_by("position")
     return list(
-        LearningOutcome.objects.filter(programme=programme).prefetch_related("elements__version__framework")
+        LearningOutcome.objects.filter(programme=programme).prefetch_related(
+            Prefetch("elements", queryset=elements)
+        )
     )
 
 

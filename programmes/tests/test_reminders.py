@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 
-def london(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=LONDON)
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 def produce(at: datetime.datetime) -> Any:
