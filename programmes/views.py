@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy.drafts.web import draft_discard, draft_initial, draft_key
 from academy.web import AcademyRequest, add_form_errors, paginate, posted
 
 from . import calendar, presenters, selectors, services
@@ -35,10 +36,12 @@ def catalogue(request: AcademyRequest) -> HttpResponse:
     return render(request, "programmes/catalogue.html", context)
 
 
-def _programme_form(request: AcademyRequest, *, initial: dict[str, object], submit: str) -> ProgrammeForm:
+def _programme_form(
+    request: AcademyRequest, *, key: str, initial: dict[str, object], submit: str
+) -> ProgrammeForm:
     return ProgrammeForm(
         posted(request),
-        initial=initial,
+        initial={**initial, **draft_initial(request, key)},
         organisations=selectors.organisation_choices(scope=request.scope),
         elements=selectors.outcome_elements(),
         submit=submit,
@@ -49,8 +52,9 @@ def _programme_form(request: AcademyRequest, *, initial: dict[str, object], subm
 def programme_create(request: AcademyRequest) -> HttpResponse:
     if not selectors.may_manage_programmes(request.scope):
         raise PermissionDenied("Only the academy's staff add programmes.")
+    key = draft_key("programmes", "programme", "new")
     form = _programme_form(
-        request, initial={"organisation": request.organisation}, submit="Add the programme"
+        request, key=key, initial={"organisation": request.organisation}, submit="Add the programme"
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,9 +62,10 @@ def programme_create(request: AcademyRequest) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
+            draft_discard(user=request.user, key=key)
             messages.success(request, f"“{programme.title}” was added. Now add its sessions.")
             return redirect("programmes:programme", pk=programme.pk)
-    return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": None, "draft": key})
 
 
 def _initial(programme: Programme) -> dict[str, object]:
@@ -75,7 +80,8 @@ def _initial(programme: Programme) -> dict[str, object]:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: AcademyRequest, pk: str) -> HttpResponse:
     programme = selectors.programme_get_for_user(scope=request.scope, pk=pk, write=True)
-    form = _programme_form(request, initial=_initial(programme), submit="Save changes")
+    key = draft_key("programmes", "programme", programme.pk)
+    form = _programme_form(request, key=key, initial=_initial(programme), submit="Save changes")
     form.fields["organisation"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
@@ -85,9 +91,11 @@ def programme_edit(request: AcademyRequest, pk: str) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
+            draft_discard(user=request.user, key=key)
             messages.success(request, f"“{programme.title}” was saved.")
             return redirect("programmes:programme", pk=programme.pk)
-    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+    context = {"form": form, "programme": programme, "draft": key}
+    return render(request, "programmes/programme_form.html", context)
 
 
 @require_GET

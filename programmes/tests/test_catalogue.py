@@ -195,3 +195,16 @@ def test_people_without_a_staff_role_cannot_add_programmes(client: Any, nqsw: An
     client.force_login(nqsw)
     assert client.get(reverse("programmes:programme_create")).status_code == 403
     assert client.post(reverse("programmes:programme_create"), {}).status_code == 403
+
+
+def test_the_programme_form_puts_a_draft_back(client: Any, orgs: Any, psw: Any) -> None:
+    from academy.models import FormDraft
+
+    FormDraft.objects.create(
+        user=psw, key="programmes:programme:new", data={"title": "Half-typed course title"}, version=1
+    )
+    client.force_login(psw)
+    html = client.get(reverse("programmes:programme_create")).content.decode()
+    assert 'value="Half-typed course title"' in html
+    client.post(reverse("programmes:programme_create"), _form([], organisation=orgs.home.pk))
+    assert FormDraft.objects.get(user=psw, key="programmes:programme:new").data == {}
