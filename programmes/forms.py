@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from academy.models import FrameworkElement, Membership, Organisation
 from academy.roles import Role
 
-from .models import CareerStage, ProgrammeKind, ProviderKind, ServiceArea, SessionMode
+from .models import Attendance, CareerStage, ProgrammeKind, ProviderKind, ServiceArea, SessionMode
 
 LONDON = ZoneInfo("Europe/London")
 OUTCOME_SLOTS = 4
@@ -264,3 +264,29 @@ class DeclineForm(forms.Form):
         self.helper = _helper("Decline the booking")
         # A one-question page: the label is the page's heading.
         self.helper.layout = Layout(Field.textarea("reason", label_size=Size.LARGE, label_tag="h1", rows=4))
+
+
+class RegisterForm(forms.Form):
+    """One question per person with a place: did they attend? Small inline radios, so the whole
+    register fits a phone and is marked in one go."""
+
+    def __init__(self, *args: Any, bookings: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = []
+        for booking in bookings:
+            name = f"b_{booking.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=booking.person.display_name,
+                choices=Attendance.choices,
+                required=False,
+                initial=booking.attendance or None,
+                widget=forms.RadioSelect,
+            )
+            names.append(name)
+        self.helper = _helper("Save the register")
+        self.helper.layout = Layout(
+            *(Field.radios(name, legend_size=Size.SMALL, small=True, inline=True) for name in names)
+        )
+
+    def marks(self) -> dict[str, str]:
+        return {name[2:]: value for name, value in self.cleaned_data.items() if value}

@@ -178,6 +178,11 @@ class BookingStatus(models.TextChoices):
     OFFER_EXPIRED = "offer_expired", "Offer expired"
 
 
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "Did not attend"
+
+
 # Bookings that hold one of the session's places: the manager is deciding, the person is
 # booked, or a place was offered from the waiting list and has not expired.
 HOLDING = (BookingStatus.AWAITING_APPROVAL, BookingStatus.BOOKED, BookingStatus.OFFERED)
@@ -204,6 +209,18 @@ class Booking(TimeStampedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The register, marked by the facilitator or the academy's staff once the session has begun.
+    attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
+    attendance_marked_at = models.DateTimeField(null=True, blank=True)
+    attendance_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The draft CPD record made once for an attendance (kept as a time, so a draft the person
+    # deleted is not made again).
+    cpd_drafted_at = models.DateTimeField(null=True, blank=True)
+    cpd_record = models.ForeignKey(
+        "cpd.CpdRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar = ["created_at", "id"]
@@ -216,6 +233,10 @@ class Booking(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(status="offered") | models.Q(offer_expires_at__isnull=False),
                 name="booking_offer_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attendance="") | models.Q(status="booked"),
+                name="booking_attendance_only_when_booked",
             ),
         ]
         indexes: ClassVar = [

@@ -237,3 +237,26 @@ def booking_message(booking: Booking, *, created: bool) -> str:
         BookingStatus.WAITLISTED: "The session is full: you are on the waiting list. "
         "If a place frees up, we will offer it to you.",
     }.get(BookingStatus(booking.status), "Your booking is saved.")
+
+
+def register_message(marked: Any) -> str:
+    message = f"Register saved: {marked.attended} attended, {marked.no_show} did not."
+    if marked.drafted:
+        people = "person has" if marked.drafted == 1 else "people have"
+        message += f" {marked.drafted} {people} a draft CPD record to complete."
+    return message
+
+
+FACILITATING_HEAD = ["Session", "When", "Places", ""]
+
+
+def facilitating_rows(sessions: Iterable[Session]) -> list[list[object]]:
+    return [
+        [
+            session.programme.title,
+            when(session),
+            places(session),
+            Cell("Register", href=reverse("programmes:register", args=[session.pk])),
+        ]
+        for session in sessions
+    ]

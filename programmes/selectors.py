@@ -310,3 +310,47 @@ def bookings_starting(*, after: datetime.datetime, before: datetime.datetime) ->
         session__starts_at__lte=before,
         session__cancelled_at__isnull=True,
     ).select_related("session__programme")
+
+
+# The register ----------------------------------------------------------------------------------
+
+
+def register_get_for_user(*, scope: Scope, pk: UUID | str) -> Session:
+    """A session's register: its facilitator's and the staff's who manage its programme. 404
+    when the person can see neither the session nor is its facilitator; 403 when they can see
+    the session but do not run it."""
+    found = (
+        _sessions()
+        .filter(
+            Q(programme__in=programmes_visible_to(scope=scope).values("pk")) | Q(facilitator__user=scope.user)
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such session is offered to you.")
+    facilitating = found.facilitator is not None and found.facilitator.user_id == scope.user.pk
+    if not facilitating and found.programme.organisation_id not in managed_organisation_ids(scope):
+        raise PermissionDenied("Only the facilitator and the academy's staff mark the register.")
+    return found
+
+
+def register_rows(*, session: Session) -> QuerySet[Booking]:
+    """Everyone with a place, by name: the register's rows (one query)."""
+    return (
+        Booking.objects.filter(session=session, status=BookingStatus.BOOKED)
+        .select_related("person")
+        .order_by("person__full_name", "person__email")
+    )
+
+
+def sessions_facilitated_by(*, user: User) -> QuerySet[Session]:
+    """Sessions the person facilitates, from a week ago: their registers."""
+    since = timezone.now() - datetime.timedelta(days=7)
+    return _sessions().filter(facilitator__user=user, ends_at__gte=since).order_by("starts_at", "id")
+
+
+def session_visible(*, scope: Scope, session: Session) -> bool:
+    """Whether the person may open the session's own page (a facilitator from a council the
+    programme is not offered to may mark its register without that)."""
+    return programmes_visible_to(scope=scope).filter(pk=session.programme_id).exists()

@@ -31,15 +31,20 @@ from django.utils import timezone
 
 from academy.audit import audit_log, audit_log_each
 from academy.models import FrameworkElement, Membership, Organisation, User
+from cpd.models import ActivityType
+from cpd.selectors import cpd_topic_elements
+from cpd.services import cpd_record_draft_from_attendance
 
 from .models import (
     ACTIVE,
     HOLDING,
+    Attendance,
     Booking,
     BookingStatus,
     CalendarFeed,
     LearningOutcome,
     Programme,
+    ProgrammeKind,
     Session,
     SessionMode,
 )
@@ -363,6 +368,10 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
     session, booking = _reload(booking)
     if booking.status not in ACTIVE:
         return booking  # cancelled already: a second click changes nothing
+    if booking.attendance:
+        raise ValidationError(
+            "Your attendance has been recorded, so this booking can no longer be cancelled."
+        )
     before = booking.status
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = timezone.now()
@@ -497,3 +506,123 @@ def calendar_feed_revoke(*, actor: User) -> bool:
     )
     feed.delete()
     return True
+
+
+# The register ----------------------------------------------------------------------------------
+
+CPD_ACTIVITY = {
+    ProgrammeKind.COURSE: ActivityType.COURSE,
+    ProgrammeKind.ACCREDITED: ActivityType.PROGRAMME,
+    ProgrammeKind.WORKSHOP: ActivityType.COURSE,
+    ProgrammeKind.REFLECTIVE_GROUP: ActivityType.SUPERVISION,
+    ProgrammeKind.WELLBEING: ActivityType.COURSE,
+    ProgrammeKind.RESEARCH: ActivityType.CONFERENCE,
+    ProgrammeKind.CONFERENCE: ActivityType.CONFERENCE,
+}
+
+
+@dataclass(frozen=True)
+class Marked:
+    attended: int
+    no_show: int
+    drafted: int  # draft CPD records made now
+
+
+def _draft_cpd(actor: User, booking: Booking, session: Session) -> None:
+    """Once per attendance: a draft CPD record in the person's ledger, pre-filled from the
+    programme (title, date, hours, provider, what it covered, and the parts of SWE standard 4 its
+    outcomes map to)."""
+    programme = session.programme
+    outcomes = list(LearningOutcome.objects.filter(programme=programme).prefetch_related("elements"))
+    standard_4 = set(cpd_topic_elements().values_list("pk", flat=True))
+    topics = {
+        element for outcome in outcomes for element in outcome.elements.all() if element.pk in standard_4
+    }
+    description = programme.description
+    if outcomes:
+        description += "\n\nLearning outcomes:\n" + "\n".join(f"- {outcome.text}" for outcome in outcomes)
+    hours = session_hours(session, programme)
+    provider = programme.provider_name or programme.organisation.name
+    record = cpd_record_draft_from_attendance(
+        actor=actor,
+        person=booking.person,
+        title=programme.title,
+        activity_type=CPD_ACTIVITY[ProgrammeKind(programme.kind)],
+        occurred_on=timezone.localdate(session.starts_at),
+        description=description,
+        hours=hours,
+        provider=provider,
+        topics=sorted(topics, key=lambda e: e.position),
+    )
+    booking.cpd_record = record
+    booking.cpd_drafted_at = timezone.now()
+
+
+def session_hours(session: Session, programme: Programme) -> Decimal | None:
+    """The session's own length in hours, for a programme of several sessions; the programme's
+    CPD hours for a single one."""
+    if not programme.sessions.exclude(pk=session.pk).exists() and programme.cpd_hours > 0:
+        return programme.cpd_hours
+    length = Decimal((session.ends_at - session.starts_at).total_seconds()) / Decimal(3600)
+    return length.quantize(Decimal("0.25")) if length > 0 else None
+
+
+def register_open_problem(*, session: Session, now: datetime.datetime) -> str:
+    """Why the register cannot be marked yet, or ""."""
+    if session.starts_at > now:
+        return "The register opens when the session starts."
+    return ""
+
+
+@transaction.atomic
+def attendance_mark(*, actor: User, session: Session, marks: dict[str, str]) -> Marked:
+    """Mark the register: each booked person attended or did not. Marking someone as attended
+    for the first time puts a draft CPD record in their ledger (once, however often the register
+    is saved). The register opens when the session starts."""
+    locked = _locked(session)
+    now = timezone.now()
+    problem = register_open_problem(session=locked, now=now)
+    if problem:
+        raise ValidationError(problem)
+    bookings = {
+        str(b.pk): b
+        for b in Booking.objects.filter(session=locked, status=BookingStatus.BOOKED)
+        .select_related("person", "organisation")
+        .select_for_update(of=("self",))
+    }
+    attended = no_show = drafted = 0
+    for pk, value in marks.items():
+        booking = bookings.get(str(pk))
+        if booking is None or value not in Attendance.values:
+            continue
+        attended += value == Attendance.ATTENDED
+        no_show += value == Attendance.NO_SHOW
+        before = booking.attendance
+        if before != value:
+            booking.attendance = value
+            booking.attendance_marked_at = now
+            booking.attendance_marked_by = actor
+            booking.session = locked
+            audit_log(
+                actor=actor,
+                verb="booking.attendance",
+                obj=booking,
+                organisation=booking.organisation,
+                before={"attendance": before},
+                after={"attendance": value},
+                object_repr=f"Attendance at {locked.programme.title}",
+            )
+        if value == Attendance.ATTENDED and booking.cpd_drafted_at is None:
+            _draft_cpd(actor, booking, locked)
+            drafted += booking.cpd_record is not None
+        booking.save(
+            update_fields=[
+                "attendance",
+                "attendance_marked_at",
+                "attendance_marked_by",
+                "cpd_record",
+                "cpd_drafted_at",
+                "updated_at",
+            ]
+        )
+    return Marked(attended=attended, no_show=no_show, drafted=drafted)

@@ -16,7 +16,7 @@ from academy.drafts.web import draft_discard, draft_initial, draft_key
 from academy.web import AcademyRequest, add_form_errors, paginate, posted
 
 from . import calendar, presenters, selectors, services
-from .forms import CatalogueFilterForm, DeclineForm, ProgrammeForm, SessionForm
+from .forms import CatalogueFilterForm, DeclineForm, ProgrammeForm, RegisterForm, SessionForm
 from .models import BookingStatus, Programme
 
 
@@ -156,6 +156,8 @@ def session(request: AcademyRequest, pk: str) -> HttpResponse:
         else None,
         "closed": services.booking_open_problem(session=found, now=timezone.now()),
         "can_manage": can_manage,
+        "can_register": can_manage
+        or (found.facilitator is not None and found.facilitator.user_id == request.user.pk),
         "attendees": attendees,
         "attendee_head": presenters.BOOKINGS_HEAD,
         "attendee_rows": presenters.attendee_rows(attendees.object_list) if attendees else [],
@@ -243,6 +245,43 @@ def booking_decline(request: AcademyRequest, pk: str) -> HttpResponse:
             return redirect("programmes:approvals")
     context = {"form": form, "booking": booking, "when": presenters.when(booking.session)}
     return render(request, "programmes/decline.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: AcademyRequest, pk: str) -> HttpResponse:
+    found = selectors.register_get_for_user(scope=request.scope, pk=pk)
+    bookings = list(selectors.register_rows(session=found))
+    form = RegisterForm(posted(request), bookings=bookings)
+    opens = services.register_open_problem(session=found, now=timezone.now())
+    if request.method == "POST" and form.is_valid():
+        try:
+            marked = services.attendance_mark(actor=request.user, session=found, marks=form.marks())
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, presenters.register_message(marked))
+            return redirect("programmes:register", pk=found.pk)
+    context = {
+        "session": found,
+        "programme": found.programme,
+        "when": presenters.when(found),
+        "form": form,
+        "bookings": bookings,
+        "opens": opens,
+        "can_see_session": selectors.session_visible(scope=request.scope, session=found),
+    }
+    return render(request, "programmes/register.html", context)
+
+
+@require_GET
+def facilitating(request: AcademyRequest) -> HttpResponse:
+    page = paginate(request, selectors.sessions_facilitated_by(user=request.user))
+    context = {
+        "page": page,
+        "head": presenters.FACILITATING_HEAD,
+        "rows": presenters.facilitating_rows(page.object_list),
+    }
+    return render(request, "programmes/facilitating.html", context)
 
 
 # Calendars -------------------------------------------------------------------------------------

@@ -6,9 +6,11 @@ change it; other readers get 403. A booking is its person's (the home NQSW); app
 line manager's, for people in their team. The catalogue, "My bookings" and the calendar page
 answer 200 to everyone signed in; the private feed answers its token, signed in or not."""
 
+import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from academy.models import Membership
 from academy.roles import STAFF_ROLES, Role
@@ -65,6 +67,24 @@ def _awaiting(world: World) -> Any:
     )
 
 
+def _started(world: World) -> Any:
+    """A session under way, facilitated by the home council's practice educator."""
+    facilitator = Membership.objects.get(user=world.persona("practice_educator"))
+    start = timezone.now() - datetime.timedelta(minutes=30)
+    return SessionFactory(
+        programme=world["prog_programme"],
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        facilitator=facilitator,
+    )
+
+
+def register_expect(persona: Persona) -> int:
+    if persona.name == "practice_educator":
+        return 200
+    return manager_of_home(200)(persona)
+
+
 def _feed(world: World) -> str:
     return reverse("programmes:calendar_feed", args=[calendar_feed_mint(actor=world.persona(OWNER)).token])
 
@@ -83,6 +103,7 @@ def register(walk: WalkRegistry) -> None:
     walk.add_object("prog_booking", _booking)
     walk.add_object("prog_awaiting", _awaiting)
     walk.add_object("prog_feed", _feed)
+    walk.add_object("prog_started", _started)
     manager_only = {"manager": 302}
     walk.add_rules(
         {
@@ -125,6 +146,8 @@ def register(walk: WalkRegistry) -> None:
             "programmes:booking_decline": Rule(
                 _of("programmes:booking_decline", "prog_awaiting"), expect={"manager": 200}, default=404
             ),
+            "programmes:register": Rule(_of("programmes:register", "prog_started"), expect=register_expect),
+            "programmes:facilitating": Rule(_named("programmes:facilitating")),
             "programmes:calendar": Rule(_named("programmes:calendar")),
             "programmes:calendar_mint": Rule(_named("programmes:calendar_mint"), method="POST", default=200),
             "programmes:calendar_revoke": Rule(
