@@ -186,7 +186,18 @@ def my_booking_rows(bookings: Iterable[Booking], *, now: Any) -> list[list[objec
                     style="",
                 )
             )
-        status_hint = ""
+        status_hint: object = ""
+        if booking.attendance == "attended":
+            buttons = []
+            rows.append(
+                [
+                    Cell(session.programme.title, href=reverse("programmes:session", args=[session.pk])),
+                    when(session),
+                    Cell(tag=Tag("Attended", "green")),
+                    Cell("Certificate (PDF)", href=reverse("programmes:certificate", args=[booking.pk])),
+                ]
+            )
+            continue
         if booking.status == BookingStatus.OFFERED and booking.offer_expires_at:
             status_hint = f"Accept by {format_date(booking.offer_expires_at)}"
         elif booking.status == BookingStatus.DECLINED and booking.decline_reason:
@@ -260,3 +271,24 @@ def facilitating_rows(sessions: Iterable[Session]) -> list[list[object]]:
         ]
         for session in sessions
     ]
+
+
+def certificate_context(booking: Booking, *, outcomes: Iterable[LearningOutcome]) -> dict[str, Any]:
+    from .services import session_hours
+
+    session = booking.session
+    programme = session.programme
+    hours = session_hours(session, programme)
+    return {
+        "person_name": booking.person.display_name,
+        "title": programme.title,
+        "organisation": programme.organisation.name,
+        "when": when(session),
+        "where": where(session),
+        "hours": f"{hours:g}" if hours else "Not set",
+        "provider": programme.provider_name or programme.organisation.name,
+        "facilitator": session.facilitator.user.display_name if session.facilitator else "",
+        "marked_on": format_date(booking.attendance_marked_at),
+        "reference": str(booking.pk),
+        "outcomes": [outcome.text for outcome in outcomes],
+    }

@@ -354,3 +354,15 @@ def session_visible(*, scope: Scope, session: Session) -> bool:
     """Whether the person may open the session's own page (a facilitator from a council the
     programme is not offered to may mark its register without that)."""
     return programmes_visible_to(scope=scope).filter(pk=session.programme_id).exists()
+
+
+def certificate_get_for_user(*, user: User, pk: UUID | str) -> Booking:
+    """The person's own booking they attended: 404 for anyone else's, or before attendance."""
+    booking = (
+        Booking.objects.filter(person=user, pk=pk, attendance="attended")
+        .select_related("person", "session__programme__organisation", "session__facilitator__user")
+        .first()
+    )
+    if booking is None:
+        raise Http404("No certificate of yours here.")
+    return booking

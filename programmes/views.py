@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academy.drafts.web import draft_discard, draft_initial, draft_key
+from academy.pdf import render_pdf
 from academy.web import AcademyRequest, add_form_errors, paginate, posted
 
 from . import calendar, presenters, selectors, services
@@ -282,6 +283,18 @@ def facilitating(request: AcademyRequest) -> HttpResponse:
         "rows": presenters.facilitating_rows(page.object_list),
     }
     return render(request, "programmes/facilitating.html", context)
+
+
+@require_GET
+def certificate(request: AcademyRequest, pk: str) -> HttpResponse:
+    booking = selectors.certificate_get_for_user(user=request.user, pk=pk)
+    context = presenters.certificate_context(
+        booking, outcomes=selectors.outcomes_of(programme=booking.session.programme)
+    )
+    pdf = render_pdf("programmes/certificate.pdf.html", context, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{booking.pk}.pdf"'
+    return response
 
 
 # Calendars -------------------------------------------------------------------------------------

@@ -173,3 +173,19 @@ def test_register_query_count(client: Any, orgs: Any, psw: Any, django_assert_nu
     with django_assert_num_queries(7):
         response = client.get(reverse("programmes:register", args=[session.pk]))
     assert response.status_code == 200
+
+
+def test_a_certificate_of_attendance(client: Any, orgs: Any, nqsw: Any, psw: Any) -> None:
+    session = started(orgs.home, title="Court skills")
+    booking = BookingFactory(session=session, person=nqsw)
+    client.force_login(nqsw)
+    url = reverse("programmes:certificate", args=[booking.pk])
+    assert client.get(url).status_code == 404  # not marked yet
+    attendance_mark(actor=psw, session=session, marks={str(booking.pk): Attendance.ATTENDED})
+    assert "Certificate (PDF)" in client.get(reverse("programmes:my_bookings")).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    client.force_login(psw)  # even the staff who marked it: the certificate is the person's
+    assert client.get(url).status_code == 404

@@ -79,6 +79,16 @@ def _started(world: World) -> Any:
     )
 
 
+def _attended(world: World) -> Any:
+    return BookingFactory(
+        session=world["prog_started"],
+        person=world.persona(OWNER),
+        organisation=world.orgs.home,
+        attendance="attended",
+        attendance_marked_at=timezone.now(),
+    )
+
+
 def register_expect(persona: Persona) -> int:
     if persona.name == "practice_educator":
         return 200
@@ -104,6 +114,7 @@ def register(walk: WalkRegistry) -> None:
     walk.add_object("prog_awaiting", _awaiting)
     walk.add_object("prog_feed", _feed)
     walk.add_object("prog_started", _started)
+    walk.add_object("prog_attended", _attended)
     manager_only = {"manager": 302}
     walk.add_rules(
         {
@@ -148,6 +159,9 @@ def register(walk: WalkRegistry) -> None:
             ),
             "programmes:register": Rule(_of("programmes:register", "prog_started"), expect=register_expect),
             "programmes:facilitating": Rule(_named("programmes:facilitating")),
+            "programmes:certificate": Rule(
+                _of("programmes:certificate", "prog_attended"), expect={OWNER: 200}, default=404
+            ),
             "programmes:calendar": Rule(_named("programmes:calendar")),
             "programmes:calendar_mint": Rule(_named("programmes:calendar_mint"), method="POST", default=200),
             "programmes:calendar_revoke": Rule(
