@@ -292,3 +292,80 @@ def certificate_context(booking: Booking, *, outcomes: Iterable[LearningOutcome]
         "reference": str(booking.pk),
         "outcomes": [outcome.text for outcome in outcomes],
     }
+
+
+def _rate(part: int, whole: int | None) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "\N{EN DASH}"
+
+
+REPORT_HEAD = [
+    "Programme",
+    Cell("Sessions held", numeric=True),
+    Cell("Places", numeric=True),
+    Cell("Booked", numeric=True),
+    Cell("Fill rate", numeric=True),
+    Cell("Attended", numeric=True),
+    Cell("Did not attend", numeric=True),
+]
+CSV_HEAD = [
+    "Programme",
+    "Run by",
+    "Sessions held",
+    "Places",
+    "Booked",
+    "Fill rate",
+    "Attended",
+    "Did not attend",
+]
+
+
+def _report_values(programme: Any) -> list[Any]:
+    places = programme.places or 0
+    return [
+        programme.held,
+        places,
+        programme.booked,
+        _rate(programme.booked, places),
+        programme.attended,
+        programme.no_shows,
+    ]
+
+
+def report_rows(programmes: Iterable[Any]) -> list[list[object]]:
+    return [
+        [
+            Cell(
+                programme.title,
+                href=reverse("programmes:programme", args=[programme.pk]),
+                hint=programme.organisation.name,
+            ),
+            *(Cell(str(value), numeric=True) for value in _report_values(programme)),
+        ]
+        for programme in programmes
+    ]
+
+
+def report_csv_row(programme: Any) -> list[object]:
+    return [programme.title, programme.organisation.name, *_report_values(programme)]
+
+
+ORGANISATION_HEAD = [
+    "Booked from",
+    Cell("Booked", numeric=True),
+    Cell("Attended", numeric=True),
+    Cell("Did not attend", numeric=True),
+    Cell("Attendance", numeric=True),
+]
+
+
+def organisation_rows(rows: Iterable[dict[str, Any]]) -> list[list[object]]:
+    return [
+        [
+            row["organisation__name"],
+            Cell(str(row["booked"]), numeric=True),
+            Cell(str(row["attended"]), numeric=True),
+            Cell(str(row["no_shows"]), numeric=True),
+            Cell(_rate(row["attended"], row["attended"] + row["no_shows"]), numeric=True),
+        ]
+        for row in rows
+    ]

@@ -17,10 +17,11 @@ Who sees what (decided):
 
 import datetime
 import hashlib
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -366,3 +367,54 @@ def certificate_get_for_user(*, user: User, pk: UUID | str) -> Booking:
     if booking is None:
         raise Http404("No certificate of yours here.")
     return booking
+
+
+# Reports ---------------------------------------------------------------------------------------
+
+
+def report_by_programme(*, scope: Scope) -> QuerySet[Programme]:
+    """For the staff who manage them: each programme's sessions held so far, their places, and
+    how many were booked, attended and did not come (one query). Cancelled sessions are left out."""
+    now = timezone.now()
+    held = Q(sessions__starts_at__lte=now, sessions__cancelled_at__isnull=True)
+    places = (
+        Session.objects.filter(programme=OuterRef("pk"), starts_at__lte=now, cancelled_at__isnull=True)
+        .order_by()
+        .values("programme")
+        .annotate(total=Sum("capacity"))
+        .values("total")
+    )
+    on = "sessions__bookings__"
+    return (
+        Programme.objects.filter(organisation_id__in=managed_organisation_ids(scope))
+        .select_related("organisation")
+        .annotate(
+            held=Count("sessions", filter=held, distinct=True),
+            places=Subquery(places),
+            booked=Count(f"{on}id", filter=held & Q(**{f"{on}status": BookingStatus.BOOKED})),
+            attended=Count(f"{on}id", filter=held & Q(**{f"{on}attendance": "attended"})),
+            no_shows=Count(f"{on}id", filter=held & Q(**{f"{on}attendance": "no_show"})),
+        )
+        .order_by("organisation__name", "title", "id")
+    )
+
+
+def report_by_organisation(*, scope: Scope) -> QuerySet[Any]:
+    """Bookings on sessions held so far of the programmes the person manages, by the
+    organisation each person booked from: booked, attended, no-shows (one query)."""
+    now = timezone.now()
+    return (
+        Booking.objects.filter(
+            session__programme__organisation_id__in=managed_organisation_ids(scope),
+            session__starts_at__lte=now,
+            session__cancelled_at__isnull=True,
+            status=BookingStatus.BOOKED,
+        )
+        .values("organisation__name")
+        .annotate(
+            booked=Count("id"),
+            attended=Count("id", filter=Q(attendance="attended")),
+            no_shows=Count("id", filter=Q(attendance="no_show")),
+        )
+        .order_by("organisation__name")
+    )

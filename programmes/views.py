@@ -2,10 +2,13 @@
 managers' approvals and calendars. Data reaches these views only through the access selectors
 in `selectors.py`; every change goes through one service."""
 
+import csv
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -294,6 +297,50 @@ def certificate(request: AcademyRequest, pk: str) -> HttpResponse:
     pdf = render_pdf("programmes/certificate.pdf.html", context, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{booking.pk}.pdf"'
+    return response
+
+
+def _require_manager(request: AcademyRequest) -> None:
+    if not selectors.may_manage_programmes(request.scope):
+        raise PermissionDenied("Only the academy's staff see the programmes' reports.")
+
+
+@require_GET
+def report(request: AcademyRequest) -> HttpResponse:
+    _require_manager(request)
+    page = paginate(request, selectors.report_by_programme(scope=request.scope))
+    organisations = list(selectors.report_by_organisation(scope=request.scope))
+    context = {
+        "page": page,
+        "head": presenters.REPORT_HEAD,
+        "rows": presenters.report_rows(page.object_list),
+        "organisation_head": presenters.ORGANISATION_HEAD,
+        "organisation_rows": presenters.organisation_rows(organisations),
+    }
+    return render(request, "programmes/report.html", context)
+
+
+class _Echo:
+    """A file-like object whose write returns what it was given, for csv.writer to stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+def report_csv(request: AcademyRequest) -> StreamingHttpResponse:
+    """The report by programme as CSV, streamed from one query."""
+    _require_manager(request)
+    writer = csv.writer(_Echo())
+    programmes = selectors.report_by_programme(scope=request.scope)
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(presenters.CSV_HEAD)
+        for programme in programmes.iterator(chunk_size=2000):
+            yield writer.writerow(presenters.report_csv_row(programme))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="programmes-report.csv"'
     return response
 
 

@@ -159,6 +159,8 @@ def register(walk: WalkRegistry) -> None:
             ),
             "programmes:register": Rule(_of("programmes:register", "prog_started"), expect=register_expect),
             "programmes:facilitating": Rule(_named("programmes:facilitating")),
+            "programmes:report": Rule(_named("programmes:report"), expect=staff_anywhere),
+            "programmes:report_csv": Rule(_named("programmes:report_csv"), expect=staff_anywhere),
             "programmes:certificate": Rule(
                 _of("programmes:certificate", "prog_attended"), expect={OWNER: 200}, default=404
             ),
