@@ -13,7 +13,15 @@ from django.db.models import QuerySet
 from academy.models import FrameworkElement, Membership, Organisation
 from academy.roles import Role
 
-from .models import Attendance, CareerStage, ProgrammeKind, ProviderKind, ServiceArea, SessionMode
+from .models import (
+    Attendance,
+    CareerStage,
+    ProgrammeKind,
+    ProviderKind,
+    ServiceArea,
+    SessionFeedback,
+    SessionMode,
+)
 
 LONDON = ZoneInfo("Europe/London")
 OUTCOME_SLOTS = 4
@@ -290,3 +298,36 @@ class RegisterForm(forms.Form):
 
     def marks(self) -> dict[str, str]:
         return {name[2:]: value for name, value in self.cleaned_data.items() if value}
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How good was the session?",
+        choices=[(value, label) for value, label in reversed(SessionFeedback.Rating.choices)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how good the session was"},
+    )
+    useful_for_practice = forms.TypedChoiceField(
+        label="Will it change how you practise?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether it will change how you practise"},
+    )
+    comment = forms.CharField(
+        label="Anything else you want to tell the academy? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The academy's staff read comments without your name.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Send feedback")
+        self.helper.layout = Layout(
+            Field.radios("rating", legend_size=Size.MEDIUM),
+            Field.radios("useful_for_practice", legend_size=Size.MEDIUM, inline=True),
+            Field.textarea("comment", rows=4),
+        )

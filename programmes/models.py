@@ -249,6 +249,26 @@ class Booking(TimeStampedModel):
         return f"{self.person} on {self.session}"
 
 
+class SessionFeedback(TimeStampedModel):
+    """What someone who attended thought of the session: given once, by them, kept anonymous in
+    the staff's summaries (counts and averages only)."""
+
+    class Rating(models.IntegerChoices):
+        VERY_POOR = 1, "Very poor"
+        POOR = 2, "Poor"
+        ADEQUATE = 3, "Adequate"
+        GOOD = 4, "Good"
+        EXCELLENT = 5, "Excellent"
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    useful_for_practice = models.BooleanField()
+    comment = models.TextField(blank=True, max_length=2000)
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.booking_id}"
+
+
 class CalendarFeed(TimeStampedModel):
     """A person's private calendar feed. Only a hash of the token is stored; revoking it (or
     minting a new one) makes the old address answer 404."""

@@ -193,7 +193,11 @@ def my_booking_rows(bookings: Iterable[Booking], *, now: Any) -> list[list[objec
                 [
                     Cell(session.programme.title, href=reverse("programmes:session", args=[session.pk])),
                     when(session),
-                    Cell(tag=Tag("Attended", "green")),
+                    Cell(
+                        tag=Tag("Attended", "green"),
+                        text="Give feedback",
+                        href=reverse("programmes:feedback", args=[booking.pk]),
+                    ),
                     Cell("Certificate (PDF)", href=reverse("programmes:certificate", args=[booking.pk])),
                 ]
             )
@@ -331,6 +335,11 @@ def _report_values(programme: Any) -> list[Any]:
     ]
 
 
+def _feedback(programme: Any) -> tuple[int, str]:
+    answers = programme.answers or 0
+    return answers, f"{programme.rating:.1f}" if programme.rating is not None else ""
+
+
 def report_rows(programmes: Iterable[Any]) -> list[list[object]]:
     return [
         [
@@ -340,13 +349,18 @@ def report_rows(programmes: Iterable[Any]) -> list[list[object]]:
                 hint=programme.organisation.name,
             ),
             *(Cell(str(value), numeric=True) for value in _report_values(programme)),
+            Cell(
+                f"{_feedback(programme)[1]} of 5" if _feedback(programme)[0] else "None yet",
+                hint=f"{_feedback(programme)[0]} answers" if _feedback(programme)[0] else "",
+                numeric=True,
+            ),
         ]
         for programme in programmes
     ]
 
 
 def report_csv_row(programme: Any) -> list[object]:
-    return [programme.title, programme.organisation.name, *_report_values(programme)]
+    return [programme.title, programme.organisation.name, *_report_values(programme), *_feedback(programme)]
 
 
 ORGANISATION_HEAD = [

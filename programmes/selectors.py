@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,7 +30,17 @@ from academy.roles import STAFF_ROLES, Role
 from academy.scope import Scope
 from academy.selectors import current_membership_q, organisation_scope_ids
 
-from .models import ACTIVE, HOLDING, Booking, BookingStatus, CalendarFeed, LearningOutcome, Programme, Session
+from .models import (
+    ACTIVE,
+    HOLDING,
+    Booking,
+    BookingStatus,
+    CalendarFeed,
+    LearningOutcome,
+    Programme,
+    Session,
+    SessionFeedback,
+)
 
 MANAGER_ROLES = STAFF_ROLES
 
@@ -357,6 +367,23 @@ def session_visible(*, scope: Scope, session: Session) -> bool:
     return programmes_visible_to(scope=scope).filter(pk=session.programme_id).exists()
 
 
+def feedback_get_for_user(*, user: User, pk: UUID | str) -> Booking:
+    """The person's own attended booking, to give feedback on: 404 for anyone else's, or before
+    their attendance is recorded."""
+    booking = (
+        Booking.objects.filter(person=user, pk=pk, attendance="attended")
+        .select_related("session__programme")
+        .first()
+    )
+    if booking is None:
+        raise Http404("No session of yours to give feedback on.")
+    return booking
+
+
+def feedback_exists(*, booking: Booking) -> bool:
+    return SessionFeedback.objects.filter(booking=booking).exists()
+
+
 def certificate_get_for_user(*, user: User, pk: UUID | str) -> Booking:
     """The person's own booking they attended: 404 for anyone else's, or before attendance."""
     booking = (
@@ -384,6 +411,13 @@ def report_by_programme(*, scope: Scope) -> QuerySet[Programme]:
         .annotate(total=Sum("capacity"))
         .values("total")
     )
+    feedback = SessionFeedback.objects.filter(
+        booking__session__programme=OuterRef("pk"),
+        booking__session__starts_at__lte=now,
+        booking__session__cancelled_at__isnull=True,
+    ).order_by()
+    rating = feedback.values("booking__session__programme").annotate(avg=Avg("rating")).values("avg")
+    answers = feedback.values("booking__session__programme").annotate(n=Count("id")).values("n")
     on = "sessions__bookings__"
     return (
         Programme.objects.filter(organisation_id__in=managed_organisation_ids(scope))
@@ -394,6 +428,8 @@ def report_by_programme(*, scope: Scope) -> QuerySet[Programme]:
             booked=Count(f"{on}id", filter=held & Q(**{f"{on}status": BookingStatus.BOOKED})),
             attended=Count(f"{on}id", filter=held & Q(**{f"{on}attendance": "attended"})),
             no_shows=Count(f"{on}id", filter=held & Q(**{f"{on}attendance": "no_show"})),
+            rating=Subquery(rating),
+            answers=Subquery(answers),
         )
         .order_by("organisation__name", "title", "id")
     )

@@ -46,6 +46,7 @@ from .models import (
     Programme,
     ProgrammeKind,
     Session,
+    SessionFeedback,
     SessionMode,
 )
 from .selectors import feed_token_hash
@@ -626,3 +627,36 @@ def attendance_mark(*, actor: User, session: Session, marks: dict[str, str]) -> 
             ]
         )
     return Marked(attended=attended, no_show=no_show, drafted=drafted)
+
+
+# Feedback --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_give(
+    *, actor: User, booking: Booking, rating: int, useful_for_practice: bool, comment: str = ""
+) -> SessionFeedback:
+    """The attendee's feedback on the session, once."""
+    _require_own(actor, booking)
+    if booking.attendance != Attendance.ATTENDED:
+        raise ValidationError("Feedback is for people who attended.")
+    if SessionFeedback.objects.filter(booking=booking).exists():
+        raise ValidationError("You have already given feedback on this session. Thank you.")
+    feedback = SessionFeedback(
+        booking=booking, rating=rating, useful_for_practice=useful_for_practice, comment=comment.strip()
+    )
+    feedback.full_clean()
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as error:  # a second click raced the check
+        raise ValidationError("You have already given feedback on this session. Thank you.") from error
+    audit_log(
+        actor=actor,
+        verb="session_feedback.give",
+        obj=feedback,
+        organisation=booking.organisation,
+        after={"rating": rating},
+        object_repr="Session feedback",
+    )
+    return feedback

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sessions/<uuid:pk>/calendar.ics", views.session_ics, name="session_ics"),
     path("bookings/", views.my_bookings, name="my_bookings"),
     path("bookings/<uuid:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<uuid:pk>/feedback/", views.feedback, name="feedback"),
     path("bookings/<uuid:pk>/certificate.pdf", views.certificate, name="certificate"),
     path("bookings/<uuid:pk>/accept/", views.offer_accept, name="offer_accept"),
     path("approvals/", views.approvals, name="approvals"),

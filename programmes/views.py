@@ -20,7 +20,7 @@ from academy.pdf import render_pdf
 from academy.web import AcademyRequest, add_form_errors, paginate, posted
 
 from . import calendar, presenters, selectors, services
-from .forms import CatalogueFilterForm, DeclineForm, ProgrammeForm, RegisterForm, SessionForm
+from .forms import CatalogueFilterForm, DeclineForm, FeedbackForm, ProgrammeForm, RegisterForm, SessionForm
 from .models import BookingStatus, Programme
 
 
@@ -286,6 +286,23 @@ def facilitating(request: AcademyRequest) -> HttpResponse:
         "rows": presenters.facilitating_rows(page.object_list),
     }
     return render(request, "programmes/facilitating.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: AcademyRequest, pk: str) -> HttpResponse:
+    booking = selectors.feedback_get_for_user(user=request.user, pk=pk)
+    given = selectors.feedback_exists(booking=booking)
+    form = FeedbackForm(posted(request))
+    if request.method == "POST" and not given and form.is_valid():
+        try:
+            services.feedback_give(actor=request.user, booking=booking, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your feedback was sent.")
+            return redirect("programmes:my_bookings")
+    context = {"form": form, "booking": booking, "given": given, "when": presenters.when(booking.session)}
+    return render(request, "programmes/feedback.html", context)
 
 
 @require_GET

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from academy.testing.isolation import SIBLING, UNRELATED, IsolationCheck
-from programmes.models import Attendance, BookingStatus, Programme
+from programmes.models import Attendance, BookingStatus, Programme, SessionFeedback
 from programmes.tests.factories import BookingFactory, ProgrammeFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_the_figures(client: Any, orgs: Any, academy_admin: Any) -> None:
     response = client.get(reverse("programmes:report_csv"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "Programme"
-    assert rows[1] == ["Court skills", "Home Borough Council", "2", "10", "4", "40%", "3", "1"]
+    assert rows[1] == ["Court skills", "Home Borough Council", "2", "10", "4", "40%", "3", "1", "0", ""]
 
 
 def test_a_council_psw_reports_on_their_own_council(client: Any, orgs: Any, psw: Any) -> None:
@@ -89,3 +89,38 @@ def test_report_query_count(
     # unread count.
     with django_assert_num_queries(9):
         assert client.get(reverse("programmes:report")).status_code == 200
+
+
+def test_feedback_once_and_in_the_report(client: Any, orgs: Any, nqsw: Any, academy_admin: Any) -> None:
+    programme = ProgrammeFactory(organisation=orgs.home, title="Court skills")
+    session = held(programme, days_ago=1)
+    mine = BookingFactory(session=session, person=nqsw, attendance=Attendance.ATTENDED)
+    other = BookingFactory(session=session, attendance=Attendance.ATTENDED)
+    SessionFeedback.objects.create(booking=other, rating=3, useful_for_practice=False)
+    missed = BookingFactory(session=held(programme, days_ago=3), person=nqsw, attendance=Attendance.NO_SHOW)
+    client.force_login(nqsw)
+    assert "Give feedback" in client.get(reverse("programmes:my_bookings")).content.decode()
+    url = reverse("programmes:feedback", args=[mine.pk])
+    response = client.post(url, {})
+    assert "<title>Error: " in response.content.decode()
+    response = client.post(
+        url, {"rating": "5", "useful_for_practice": "yes", "comment": "Clear and practical."}
+    )
+    assert response.status_code == 302
+    feedback = SessionFeedback.objects.get(booking=mine)
+    assert feedback.rating == 5
+    assert feedback.useful_for_practice
+    client.post(url, {"rating": "1", "useful_for_practice": "no"})  # a second go changes nothing
+    assert SessionFeedback.objects.get(booking=mine).rating == 5
+    assert "already given feedback" in client.get(url).content.decode()
+    assert client.get(reverse("programmes:feedback", args=[missed.pk])).status_code == 404
+    assert client.get(reverse("programmes:feedback", args=[other.pk])).status_code == 404
+
+    client.force_login(academy_admin)
+    assert "4.0 of 5" in client.get(reverse("programmes:report")).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(client.get(reverse("programmes:report_csv")).streaming_content).decode())
+        )
+    )
+    assert rows[1][-2:] == ["2", "4.0"]

@@ -161,6 +161,9 @@ def register(walk: WalkRegistry) -> None:
             "programmes:facilitating": Rule(_named("programmes:facilitating")),
             "programmes:report": Rule(_named("programmes:report"), expect=staff_anywhere),
             "programmes:report_csv": Rule(_named("programmes:report_csv"), expect=staff_anywhere),
+            "programmes:feedback": Rule(
+                _of("programmes:feedback", "prog_attended"), expect={OWNER: 200}, default=404
+            ),
             "programmes:certificate": Rule(
                 _of("programmes:certificate", "prog_attended"), expect={OWNER: 200}, default=404
             ),
