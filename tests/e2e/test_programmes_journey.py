@@ -1,17 +1,25 @@
 """Programmes in a browser: an NQSW finds a workshop in the catalogue, asks for the last place a
 moment after a colleague took it and joins the waiting list; the colleague cancels, the place is
-offered to the NQSW, who accepts it from "My bookings" and then sees the joining link. axe-core
-checks every page on the way, and the catalogue fits a 390-pixel-wide phone."""
+offered to the NQSW, who accepts it from "My bookings" and then sees the joining link. The
+session takes place and the facilitator marks the register; the NQSW downloads their certificate
+and completes the draft CPD record the attendance made, without typing its title, date or hours.
+axe-core checks every page on the way, and the catalogue fits a 390-pixel-wide phone.
+(Citing the record as ASYE evidence is the CPD journey's: tests/e2e/test_cpd_journey.py.)"""
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from academy.models import User
 from conftest import Orgs
-from programmes.models import Booking, BookingStatus
-from programmes.services import booking_cancel
+from cpd.models import CpdRecord, RecordStatus
+from cpd.year_loader import load_registration_years
+from programmes.models import Attendance, Booking, BookingStatus, Session
+from programmes.services import attendance_mark, booking_cancel
 from programmes.tests.factories import BookingFactory, ProgrammeFactory, SessionFactory
 
 from .steps import check_page, sign_in
@@ -19,11 +27,15 @@ from .steps import check_page, sign_in
 LINK = "https://meet.example.test/bite-size-recording"
 
 
-def test_waitlisted_then_promoted(
-    page: Page, live_server: Any, orgs: Orgs, nqsw: User, social_worker: User
+def test_waitlisted_promoted_attends_and_completes_cpd(
+    page: Page, live_server: Any, orgs: Orgs, nqsw: User, social_worker: User, academy_admin: User
 ) -> None:
-    # Given a one-place online workshop that a colleague has just booked
-    programme = ProgrammeFactory(organisation=orgs.partnership, title="Bite-size: defensible recording")
+    # Given the CPD registration years (an earlier transactional test may have emptied them)
+    load_registration_years()
+    # and a one-place online workshop that a colleague has just booked
+    programme = ProgrammeFactory(
+        organisation=orgs.partnership, title="Bite-size: defensible recording", cpd_hours=Decimal("1.5")
+    )
     session = SessionFactory(programme=programme, capacity=1, joining_link=LINK)
     taken = BookingFactory(session=session, person=social_worker, organisation=orgs.home)
 
@@ -56,6 +68,41 @@ def test_waitlisted_then_promoted(
     expect(page.get_by_role("link", name=LINK)).to_be_visible()
     check_page(page)
     assert Booking.objects.get(session=session, person=nqsw).status == BookingStatus.BOOKED
+
+    # When the session has taken place and the facilitator marks the register
+    start = timezone.now() - datetime.timedelta(minutes=5)  # today, so in the ledger's current year
+    Session.objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+    session.refresh_from_db()
+    attendance_mark(
+        actor=academy_admin,
+        session=session,
+        marks={str(Booking.objects.get(person=nqsw).pk): Attendance.ATTENDED},
+    )
+
+    # then the NQSW downloads their certificate
+    page.get_by_role("link", name="My bookings").first.click()
+    check_page(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Certificate (PDF)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    # and completes the draft CPD record, which already has the title, date and hours
+    page.get_by_role("link", name="My CPD").first.click()
+    check_page(page)
+    page.get_by_role("link", name="Bite-size: defensible recording").click()
+    check_page(page)
+    page.get_by_role("link", name="Change this record").click()
+    check_page(page)
+    expect(page.get_by_label("Title")).to_have_value("Bite-size: defensible recording")
+    expect(page.get_by_label("Hours (optional)")).to_have_value("1.50")
+    page.get_by_label("What did you learn?").fill("Record the decision and its reasons, not only the visit.")
+    page.get_by_label(
+        "What impact has it had, or will it have, on your practice and the people you work with?"
+    ).fill("People reading their records now find why each decision was made.")
+    page.get_by_role("button", name="Save and mark complete").click()
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Complete")
+    check_page(page)
+    assert CpdRecord.objects.get(person=nqsw).status == RecordStatus.COMPLETE
 
     # The catalogue works on a phone: nothing wider than the screen.
     page.set_viewport_size({"width": 390, "height": 844})
