@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("asye/", include("asye.urls")),
     path("cpd/", include("cpd.urls")),
+    path("programmes/", include("programmes.urls")),
     path("", include("academy.urls")),
 ]
 

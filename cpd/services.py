@@ -365,3 +365,60 @@ def cpd_attachment_add(
         object_repr=OBJECT_REPR,
     )
     return stored
+
+
+# --- Drafts made for the person by another app ---------------------------------------------------
+
+ATTENDANCE_DRAFT = "cpd_record.draft_from_attendance"
+
+
+@transaction.atomic
+def cpd_record_draft_from_attendance(
+    *,
+    actor: User,
+    person: User,
+    title: str,
+    activity_type: str,
+    occurred_on: datetime.date,
+    description: str = "",
+    hours: Decimal | None = None,
+    provider: str = "",
+    topics: Sequence[FrameworkElement] = (),
+) -> CpdRecord | None:
+    """A draft in `person`'s ledger for an event they attended, pre-filled by the app that ran it
+    (programmes), so nothing is typed twice. It stays a draft until the person adds what they
+    learnt and its impact; nobody else reads it. `actor` (whoever marked the attendance) is named
+    in the audit log only. None when the date is outside every registration year, or the person
+    already keeps a record with this title on this day (they recorded it themselves). The caller
+    makes sure it asks once per attendance."""
+    try:
+        _check_date(occurred_on=occurred_on)
+    except ValidationError:
+        return None
+    if selectors.cpd_record_repeating(
+        user=person, title=title, occurred_on=occurred_on, description="", learning="", impact=""
+    ):
+        return None
+    record = CpdRecord(
+        person=person,
+        title=title.strip()[:200],
+        activity_type=ActivityType(activity_type),
+        occurred_on=occurred_on,
+        description=description,
+        hours=hours,
+        provider=provider[:200],
+    )
+    try:
+        _save(record)
+    except ValidationError:
+        return None  # a record of the same title that day, made a moment ago
+    record.topics.set(list(topics))
+    audit_log(
+        actor=actor,
+        verb=ATTENDANCE_DRAFT,
+        obj=record,
+        organisation=None,
+        after=_state(record),
+        object_repr=OBJECT_REPR,
+    )
+    return record

@@ -4,3 +4,36 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programmes"
+
+    def ready(self) -> None:
+        from academy.navigation import register_nav
+        from academy.registry.demo import register_demo_loader
+        from academy.registry.reminders import register_reminder_producer
+        from academy.roles import Role
+        from academy.schedules import register_periodic
+
+        from . import reminders
+        from .demo import load_programmes_demo
+        from .tasks import OFFER_PRODUCER
+
+        register_nav(label="Programmes", url_name="programmes:catalogue", order=50)
+        register_nav(label="My bookings", url_name="programmes:my_bookings", order=51)
+        register_nav(
+            label="Bookings to approve", url_name="programmes:approvals", order=52, roles={Role.LINE_MANAGER}
+        )
+        register_reminder_producer(
+            name=OFFER_PRODUCER,
+            produce=reminders.places_offered,
+            kinds=[reminders.PLACE_OFFERED],
+            description="Programmes: a place offered from a waiting list, to the person next in line.",
+        )
+        register_reminder_producer(
+            name="programmes.sessions_tomorrow",
+            produce=reminders.sessions_tomorrow,
+            kinds=[reminders.SESSION_TOMORROW],
+            description="Programmes: a session tomorrow, to each person booked on it.",
+        )
+        register_periodic(
+            name="programmes-waitlist-sweep", task="programmes.tasks.waitlist_sweep", every_seconds=300
+        )
+        register_demo_loader(load_programmes_demo, order=60)

@@ -236,6 +236,8 @@ ASYE_FEEDBACK_LOOKUP_WINDOW_SECONDS = 15 * 60
 # CPD peer confirmation links (cpd/peer/): how long a link works, and how many requests one
 # record may send in any 24 hours (a new request replaces the earlier link).
 CPD_PEER_LINK_DAYS = env.int("CPD_PEER_LINK_DAYS", default=30)
+# How long a place offered from a programme session's waiting list is held before the next person gets it.
+PROGRAMMES_OFFER_HOURS = env.int("PROGRAMMES_OFFER_HOURS", default=48)
 CPD_PEER_REQUESTS_PER_DAY = env.int("CPD_PEER_REQUESTS_PER_DAY", default=5)
 # Defaults for the thresholds each organisation may set for itself (Organisation settings page).
 EVIDENCE_WAITING_DAYS = env.int("EVIDENCE_WAITING_DAYS", default=14)
