@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .agreement import urls as agreement_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
+from .export import urls as export_urls
 from .feedback.urls import urlpatterns as feedback_urlpatterns
 from .reviews import urls as reviews_urls
 from .supervision import urls as supervision_urls
@@ -34,3 +35,5 @@ urlpatterns += agreement_urls.urlpatterns
 urlpatterns += supervision_urls.urlpatterns
 # Progress reviews (asye/reviews/).
 urlpatterns += reviews_urls.urlpatterns
+# Portfolio export, PDF and ZIP (asye/export/).
+urlpatterns += export_urls.urlpatterns
