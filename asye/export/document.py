@@ -59,7 +59,7 @@ def render_portfolio_html(
         portfolio.signatures.extend(content.signatures)
         drawn.append({"section": section, "content": content.context})
     schedule = record_schedule(record, today=portfolio.today)
-    html = render_to_string(
+    html: str = render_to_string(
         "asye/export/portfolio.pdf.html",
         {
             "record": record,

@@ -270,12 +270,12 @@ def evidence_section(portfolio: Portfolio) -> SectionContent | None:
         rated = []
         if item.kind == EvidenceKind.SELF_ASSESSMENT:
             for element_id, answer in (answers.get("statements") or {}).items():
-                element = statements.get(str(element_id))
-                if element is None or not isinstance(answer, dict):
+                statement = statements.get(str(element_id))
+                if statement is None or not isinstance(answer, dict):
                     continue
                 rated.append(
                     (
-                        str(element),
+                        str(statement),
                         RATING_LABELS.get(answer.get("rating", ""), ""),
                         str(answer.get("note") or ""),
                     )

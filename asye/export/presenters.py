@@ -79,11 +79,11 @@ def downloads(export: PortfolioExport) -> list[dict[str, str]]:
         {
             "url": download_url(export, "pdf"),
             "label": "Download the PDF",
-            "size": filesizeformat(export.pdf_size),
+            "size": filesizeformat(export.pdf_size or 0),
         },
         {
             "url": download_url(export, "zip"),
             "label": "Download the ZIP (the PDF and every attachment)",
-            "size": filesizeformat(export.zip_size),
+            "size": filesizeformat(export.zip_size or 0),
         },
     ]

@@ -170,8 +170,13 @@ def _finish(export: PortfolioExport, stored: list[str], items: int, pdf_size: in
         before={"status": ExportStatus.RUNNING},
         after={"status": ExportStatus.READY, "items": items, "replaced": [str(old.pk) for old in replaced]},
     )
+    transaction.on_commit(lambda: _delete_files(old_names))
+
+
+def _delete_files(names: list[str]) -> None:
     storage = private_storage()
-    transaction.on_commit(lambda: [storage.delete(name) for name in old_names])
+    for name in names:
+        storage.delete(name)
 
 
 def _fail(export: PortfolioExport, error: Exception) -> None:

@@ -48,6 +48,10 @@ def ready_export(record: AsyeRecord, kind: str = ExportKind.FULL, **fields: Any)
     )
 
 
+def body(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
 def urls(record: AsyeRecord, export: PortfolioExport) -> dict[str, str]:
     return {
         "page": reverse("asye:export", args=[record.pk]),
@@ -95,7 +99,7 @@ def test_everyone_who_reads_the_record_may_export_and_download(
     assert client.get(urls(record, export)["status"]).status_code == 200
     download = client.get(urls(record, export)["pdf"])
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"%PDF-1.7 test"
+    assert body(download) == b"%PDF-1.7 test"
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(reverse("asye:export_request", args=[record.pk]), {"kind": "anonymised"})
     made = PortfolioExport.objects.get(kind=ExportKind.ANONYMISED)
@@ -254,15 +258,11 @@ def test_a_real_worker_builds_the_export_and_the_nqsw_downloads_it(
     assert export.status == ExportStatus.READY
     html = client.get(status_url).content.decode()
     assert "The export is ready to download." in html
-    pdf = b"".join(
-        client.get(reverse("asye:export_download", args=[record.pk, export.pk, "pdf"])).streaming_content
-    )
+    pdf = body(client.get(reverse("asye:export_download", args=[record.pk, export.pk, "pdf"])))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Framework map" in text
     assert "Signatures" in text
-    archive = b"".join(
-        client.get(reverse("asye:export_download", args=[record.pk, export.pk, "zip"])).streaming_content
-    )
+    archive = body(client.get(reverse("asye:export_download", args=[record.pk, export.pk, "zip"])))
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
         assert opened.read("portfolio.pdf") == pdf
 
@@ -282,6 +282,6 @@ def test_the_demo_nqsw_can_export_their_portfolio(
     portfolio_export_run(export_id=export.pk)
     export.refresh_from_db()
     assert export.status == ExportStatus.READY
-    assert export.items > 0
+    assert (export.items or 0) > 0
     response = client.get(reverse("asye:export_download", args=[record.pk, export.pk, "pdf"]))
     assert response.status_code == 200
