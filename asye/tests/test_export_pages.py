@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from academy.celery import app
 from academy.files.storage import private_storage
+from academy.testing.isolation import COLLEAGUE, SIBLING, UNRELATED, IsolationCheck
 from asye.export import selectors as export_selectors
 from asye.export import views
 from asye.export.models import ExportKind, ExportStatus, PortfolioExport
@@ -213,6 +214,45 @@ def test_the_export_page_has_an_empty_state(client: Client, nqsw: Any, record: A
     html = client.get(reverse("asye:export", args=[record.pk])).content.decode()
     assert "No copies yet." in html
     assert "Make a copy: full portfolio" in html
+
+
+def test_export_pages_are_isolated_by_organisation_and_assignment(
+    client: Client, assessor: Any, orgs: Any, record: AsyeRecord
+) -> None:
+    """Sentinel exports of records in an unrelated council, the sibling council and of a
+    colleague's NQSW are 404 to the assessor; the control, of their own NQSW, is not."""
+    check = IsolationCheck(client, viewer=assessor)
+
+    def make(organisation: Any, marker: str) -> PortfolioExport:
+        return ready_export(AsyeRecordFactory(organisation=organisation, nqsw_name=marker))
+
+    planted = check.plant(
+        make,
+        hidden={
+            UNRELATED: orgs.other,
+            SIBLING: orgs.sibling,
+            COLLEAGUE: lambda marker: make(orgs.home, marker),
+        },
+        shown={
+            "assigned to the viewer": lambda marker: ready_export(
+                AsyeRecordFactory(organisation=orgs.home, nqsw_name=marker, assessor=record.assessor)
+            )
+        },
+    )
+    check.object_pages(lambda e: reverse("asye:export", args=[e.record_id]), planted, shown_status=200)
+    check.object_pages(
+        lambda e: reverse("asye:export_status", args=[e.record_id, e.pk]), planted, shown_status=200
+    )
+    check.object_pages(
+        lambda e: reverse("asye:export_download", args=[e.record_id, e.pk, "zip"]), planted, shown_status=200
+    )
+    check.object_pages(
+        lambda e: reverse("asye:export_request", args=[e.record_id]),
+        planted,
+        method="POST",
+        data={"kind": "full"},
+        shown_status=302,
+    )
 
 
 BASE_MFA = 4  # session user, memberships, unread count, authenticator (tests/test_query_counts.py)
