@@ -120,6 +120,11 @@ def _iso_day(value: Any) -> str:
         return str(value or "")
 
 
+def _answer(field: Any, value: Any) -> str:
+    """An agreement answer as words: dates (kept as ISO strings) as "8 September 2026"."""
+    return _iso_day(value) if field.is_date and value else str(value or "")
+
+
 def _pairs(prompts: dict[str, str], answers: dict[str, Any]) -> list[tuple[str, str]]:
     """(prompt, answer) for every prompt, then any other text answer under a readable heading."""
     pairs = [(label, str(answers.get(key) or "")) for key, label in prompts.items()]
@@ -161,7 +166,7 @@ def agreement_section(portfolio: Portfolio) -> SectionContent | None:
     parts = [
         {
             "title": part.title,
-            "pairs": [(field.label, str(latest.answers.get(field.key) or "")) for field in part.fields],
+            "pairs": [(field.label, _answer(field, latest.answers.get(field.key))) for field in part.fields],
         }
         for part in agreement_sections(latest.form)
     ]
