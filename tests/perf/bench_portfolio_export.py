@@ -10,7 +10,9 @@ Timed, ROUNDS times for each copy (full, anonymised): the Celery task's whole bo
 process — claiming the export, reading every section, drawing the HTML, WeasyPrint laying out
 the PDF, the ZIP with the attachments, and keeping both files in the private storage — from
 the moment it is asked for (`portfolio_export_request`) until it is ready. The broker's hop to a
-worker is not counted. The median and the slowest round are printed, with the pages and sizes.
+worker is not counted. The median and the slowest round are printed, with the pages and sizes,
+and the median CPU time of this process (PostgreSQL's share excluded), which is what the wall
+time comes down to when the machine is not shared.
 Asserted whatever the speed: all 100 items are in it, the ZIP holds the PDF, and the build
 makes the same number of queries for 100 items as for 3.
 """
@@ -79,11 +81,13 @@ def test_portfolio_export_speed(
             small, kind, django_capture_on_commit_callbacks
         ), "the build's query count grows with the portfolio"
         timings = []
+        cpu = []
         export = None
         for _ in range(ROUNDS):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             export = _export(record, kind, django_capture_on_commit_callbacks)
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         assert export is not None
         assert export.status == ExportStatus.READY
         assert export.items == ITEMS
@@ -96,5 +100,7 @@ def test_portfolio_export_speed(
         print(
             f"{export.get_kind_display()}: {ITEMS} items, {pages} pages, PDF {len(pdf) / 1024:.0f} KB, "
             f"ZIP {export.zip_size / 1024:.0f} KB; ready in a median of {median:.2f} s "
-            f"(slowest {max(timings):.2f} s, {ROUNDS} rounds; target about {TARGET_SECONDS:.0f} s)"
+            f"(slowest {max(timings):.2f} s, {ROUNDS} rounds; target about {TARGET_SECONDS:.0f} s); "
+            f"this process's CPU time a median of {statistics.median(cpu):.2f} s "
+            f"(the wall time on a quiet machine; more on a busy one)"
         )
