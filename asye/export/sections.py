@@ -62,9 +62,10 @@ class Portfolio:
     record: Any
     anonymised: bool
     today: datetime.date
-    # Accepted items in PDF order, numbered E1, E2… (the evidence section fills it; the
-    # framework map and the ZIP read it).
-    items: list[Any] = field(default_factory=list)
+    # The accepted items in PDF order as (number, item, attachments), and each item's number
+    # ("E1", "E2"… by item id): the evidence section fills both; the framework map, the ZIP and
+    # any later section read them.
+    items: list[tuple[str, Any, list[Any]]] = field(default_factory=list)
     numbers: dict[Any, str] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
     signatures: list[SignatureLine] = field(default_factory=list)
