@@ -3,11 +3,11 @@
 
 Who may do what (decided):
 
-- Make an export (either kind): the NQSW, the assessor, the line manager, and PSWs and academy
+- Make an export of either kind: the NQSW, the assessor, the line manager, and PSWs and academy
   admins over the record's organisation — everyone who may read the whole record today.
-- Download one: whoever may read the record. A reader with none of those relations (the
-  moderators another part of the app adds) reaches only anonymised copies; a full copy is 404
-  for them and making one 403.
+- A reader with none of those relations (the moderators another part of the app adds) may make
+  and download the anonymised copy for moderation only: making a full copy is 403 for them,
+  and a full copy they ask for by its address is 404.
 """
 
 from uuid import UUID
@@ -29,23 +29,30 @@ def may_export(relations: frozenset[str]) -> bool:
     return bool(relations & EXPORTERS)
 
 
+def kinds_allowed(relations: frozenset[str]) -> list[str]:
+    """The kinds of copy the person may make (and see)."""
+    if may_export(relations):
+        return [ExportKind.FULL, ExportKind.ANONYMISED]
+    return [ExportKind.ANONYMISED]
+
+
 def record_for_export(
-    *, scope: Scope, pk: UUID | str, write: bool = False
+    *, scope: Scope, pk: UUID | str, write_kind: str = ""
 ) -> tuple[AsyeRecord, frozenset[str]]:
-    """The record and the person's relations to it: 404 without one; 403 on `write` (making an
-    export) unless they are its NQSW, assessor, line manager or staff over it."""
+    """The record and the person's relations to it: 404 without one; 403 when `write_kind` is
+    a kind of copy they may not make."""
     record = record_get_for_user(scope=scope, pk=pk)
     relations = record_relations(scope=scope, record=record)
-    if write and not may_export(relations):
-        raise PermissionDenied("Only the NQSW, their assessor and line manager, and ASYE staff export it.")
+    if write_kind and write_kind not in kinds_allowed(relations):
+        raise PermissionDenied(
+            "Only the NQSW, their assessor and line manager, and ASYE staff make a full copy."
+        )
     return record, relations
 
 
 def exports_of_record(*, record: AsyeRecord, relations: frozenset[str]) -> QuerySet[PortfolioExport]:
     """The record's exports the person may see, newest first, with who asked for each."""
-    found = PortfolioExport.objects.filter(record=record)
-    if not may_export(relations):
-        found = found.filter(kind=ExportKind.ANONYMISED)
+    found = PortfolioExport.objects.filter(record=record, kind__in=kinds_allowed(relations))
     return found.select_related("requested_by").order_by("-created_at", "id")
 
 

@@ -32,7 +32,7 @@ def export(request: AcademyRequest, pk: str) -> HttpResponse:
     page = paginate(request, selectors.exports_of_record(record=record, relations=relations))
     context = {
         "record": record,
-        "kinds": ExportKind.choices if selectors.may_export(relations) else [],
+        "kinds": [(kind, ExportKind(kind).label) for kind in selectors.kinds_allowed(relations)],
         "head": presenters.EXPORTS_HEAD,
         "rows": presenters.export_rows(list(page.object_list)),
         "page_obj": page,
@@ -43,9 +43,13 @@ def export(request: AcademyRequest, pk: str) -> HttpResponse:
 
 @require_POST
 def export_request(request: AcademyRequest, pk: str) -> HttpResponse:
-    record, _ = selectors.record_for_export(scope=request.scope, pk=pk, write=True)
     form = ExportRequestForm(request.POST)
-    if not form.is_valid():
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    # An unknown kind is checked as the least a reader may make, then refused with a message.
+    record, _ = selectors.record_for_export(
+        scope=request.scope, pk=pk, write_kind=kind or ExportKind.ANONYMISED
+    )
+    if not kind:
         messages.error(request, "Choose which copy to make.")
         return redirect("asye:export", pk=record.pk)
     try:

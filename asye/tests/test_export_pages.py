@@ -124,11 +124,15 @@ def test_an_unknown_kind_is_refused_with_a_message(client: Client, nqsw: Any, re
     assert not PortfolioExport.objects.exists()
 
 
-def test_a_reader_who_may_not_export_gets_403_and_sees_only_anonymised_copies(
-    client: Client, psw: Any, record: AsyeRecord, monkeypatch: pytest.MonkeyPatch
+def test_a_reader_who_is_not_on_the_record_makes_and_sees_only_anonymised_copies(
+    client: Client,
+    psw: Any,
+    record: AsyeRecord,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Moderators (added by another part of the app) read a record without being its NQSW,
-    assessor, manager or staff: they may download anonymised copies and nothing else."""
+    assessor, manager or staff: they make and download the anonymised copy, never a full one."""
     full = ready_export(record)
     anonymised = ready_export(record, kind=ExportKind.ANONYMISED)
     monkeypatch.setattr(export_selectors, "record_relations", lambda **kwargs: frozenset({"moderator"}))
@@ -139,7 +143,12 @@ def test_a_reader_who_may_not_export_gets_403_and_sees_only_anonymised_copies(
     assert client.get(urls(record, anonymised)["pdf"]).status_code == 200
     page = client.get(urls(record, full)["page"]).content.decode()
     assert "Anonymised copy for moderation" in page
-    assert "Make a copy" not in page
+    assert "Make a copy: anonymised copy for moderation" in page
+    assert "Make a copy: full portfolio" not in page
+    assert "Full portfolio" not in page
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("asye:export_request", args=[record.pk]), {"kind": "anonymised"})
+    assert response.status_code == 302
 
 
 def test_an_export_of_another_record_is_not_reached_through_this_one(
