@@ -1,5 +1,9 @@
 """Writes of portfolio exports: ask for one (`portfolio_export_request`, from a view) and build
-it (`portfolio_export_run`, from the Celery task)."""
+it (`portfolio_export_run`, from the Celery task).
+
+Neither is refused on a record that is submitted to moderation or locked at the end of the year:
+they write only the export's own row and files, never anything of the portfolio, and a copy of
+the finished, locked portfolio is what the export is most for."""
 
 import datetime
 import logging
