@@ -1,6 +1,7 @@
 """The portfolio PDF and ZIP: what they hold, the anonymised copy (no name survives, read back
 from the PDF with pypdf), the section registry, and the service and task that build them."""
 
+import datetime
 import io
 import re
 import zipfile
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from pypdf import PdfReader
 
 from academy.audit import AuditEntry
@@ -219,3 +221,18 @@ def test_a_failed_build_says_so(portfolio: Any, monkeypatch: pytest.MonkeyPatch)
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED
     assert export.failure == "RuntimeError"
+
+
+def test_a_build_whose_worker_died_is_taken_over_and_a_live_one_is_left_alone(portfolio: Any) -> None:
+    live = PortfolioExport.objects.create(
+        record=portfolio, kind=ExportKind.FULL, requested_by=portfolio.nqsw.user, status=ExportStatus.RUNNING
+    )
+    assert portfolio_export_run(export_id=live.pk) is None
+    live.refresh_from_db()
+    assert live.status == ExportStatus.RUNNING
+    PortfolioExport.objects.filter(pk=live.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    built = portfolio_export_run(export_id=live.pk)
+    assert built is not None
+    assert built.status == ExportStatus.READY
