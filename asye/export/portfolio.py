@@ -5,6 +5,7 @@ number of queries as a 3-item one."""
 
 import datetime
 from collections import defaultdict
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.db.models import Prefetch
@@ -118,6 +119,14 @@ def _iso_day(value: Any) -> str:
         return format_date(datetime.date.fromisoformat(str(value)))
     except ValueError:
         return str(value or "")
+
+
+def _file_label(number: str, index: int, original: str, anonymised: bool) -> str:
+    """An attachment as the ZIP names it (E3-1 …); the anonymised copy leaves the uploader's
+    file name out, as its ZIP does."""
+    if anonymised:
+        return f"{number}-{index}{PurePosixPath(original).suffix.lower()}"
+    return f"{number}-{index}: {original}"
 
 
 def _answer(field: Any, value: Any) -> str:
@@ -303,7 +312,10 @@ def evidence_section(portfolio: Portfolio) -> SectionContent | None:
                 "mappings": mappings.get(item.pk, []),
                 "accepted": accepted.get(item.pk, ""),
                 "comments": comments.get(item.pk, []),
-                "files": [f.original_name for f in attached],
+                "files": [
+                    _file_label(number, n, f.original_name, portfolio.anonymised)
+                    for n, f in enumerate(attached, 1)
+                ],
             }
         )
     return SectionContent({"items": shown})

@@ -91,6 +91,7 @@ def test_the_full_pdf_holds_every_part_of_the_portfolio(portfolio: Any) -> None:
     assert "supervisions were held" in text  # the support summary
     assert "On track" in text  # the review's judgements
     assert "Amara Okafor" in text
+    assert "E1-1: visit notes.txt" in text
     assert portfolio.swe_number in text
     # Every signature with its date: three on the agreement, three on the review.
     assert text.count("Newly qualified social worker") >= 2
@@ -114,6 +115,8 @@ def test_no_name_survives_in_the_anonymised_copy(portfolio: Any) -> None:
     for word in words:
         assert not re.search(rf"\b{word}\b", text, re.IGNORECASE), f"{word!r} survived: {text[:200]}"
     assert "okafor" not in text.lower()
+    assert "visit notes" not in text  # attachments go by their item's number
+    assert "E1-1.txt" in text
     assert portfolio.swe_number not in text
     # Consistent roles instead, the same words for the same person.
     assert "Accepted by the assessor" in text
