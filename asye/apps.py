@@ -24,6 +24,7 @@ class AsyeConfig(AppConfig):
         from .evidence.citations.demo import load_citation_demo
         from .evidence.citations.used_in import cited_as_evidence
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
+        from .export.portfolio import register_portfolio_sections
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
         from .final.demo import load_final_demo
@@ -91,3 +92,4 @@ class AsyeConfig(AppConfig):
         register_asye_reminders()
         register_demo_loader(load_reminder_demo, order=900)  # before the core's reminders (1000)
         register_used_in(kind=CPD_RECORD, name="asye.evidence", provider=cited_as_evidence)
+        register_portfolio_sections()  # the portfolio PDF's sections (asye/export/)

@@ -259,6 +259,7 @@ from .evidence.models import (  # noqa: E402, F401
     EvidenceStatus,
     EvidenceTransition,
 )
+from .export.models import ExportKind, ExportStatus, PortfolioExport  # noqa: E402, F401
 from .feedback.models import (  # noqa: E402, F401
     FeedbackAudience,
     FeedbackChannel,

@@ -4,6 +4,7 @@ from . import views
 from .agreement import urls as agreement_urls
 from .cohorts import urls as cohorts_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
+from .export import urls as export_urls
 from .feedback.urls import urlpatterns as feedback_urlpatterns
 from .final import urls as final_urls
 from .reviews import urls as reviews_urls
@@ -40,3 +41,5 @@ urlpatterns += reviews_urls.urlpatterns
 urlpatterns += cohorts_urls.urlpatterns
 # The year's end: final assessment, extension, withdrawal, submission to moderation (asye/final/).
 urlpatterns += final_urls.urlpatterns
+# Portfolio export, PDF and ZIP (asye/export/).
+urlpatterns += export_urls.urlpatterns

@@ -15,6 +15,7 @@ from asye.tests.factories import AsyeRecordFactory, EvidenceItemFactory, members
 from .walk_agreement import register as register_agreement
 from .walk_citation import register as register_citation
 from .walk_cohorts import register as register_cohorts
+from .walk_export import register as register_export
 from .walk_feedback import register as register_feedback
 from .walk_final import register as register_final
 from .walk_reviews import register as register_reviews
@@ -153,6 +154,7 @@ def register(walk: WalkRegistry) -> None:
     register_agreement(walk)
     register_citation(walk, nqsw_only=NQSW_ONLY)
     register_reviews(walk)
+    register_export(walk)  # the portfolio export (asye/export/)
     register_feedback(walk, record_readers=RECORD_READERS, nqsw_only=NQSW_ONLY, nqsw_posts=NQSW_POSTS)
     register_supervision(walk)
     register_cohorts(walk)
