@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("asye/", include("asye.urls")),
     path("cpd/", include("cpd.urls")),
+    path("placements/", include("placements.urls")),
     path("", include("academy.urls")),
 ]
 

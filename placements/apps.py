@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class PlacementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "placements"
+
+    def ready(self) -> None:
+        from academy.navigation import register_nav
+        from academy.registry.demo import register_demo_loader
+        from academy.roles import STAFF_ROLES, Role
+
+        from .demo import load_placements_demo
+
+        register_nav(label="Practice educators", url_name="placements:register", order=60, roles=STAFF_ROLES)
+        register_nav(
+            label="Your educator entry",
+            url_name="placements:my_entry",
+            order=61,
+            roles={Role.PRACTICE_EDUCATOR},
+        )
+        register_demo_loader(load_placements_demo, order=60)

@@ -1,0 +1,133 @@
+"""Forms validate; views hand `cleaned_data` to a service."""
+
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.db.models import QuerySet
+
+from academy.models import Membership, Organisation, Team
+
+from .models import EducatorRole, EducatorStage, PracticeSetting
+from .rules import Currency
+
+
+def _date(label: str, help_text: str = "For example, 27 3 2026", *, required: bool = False) -> DateInputField:
+    return DateInputField(label=label, help_text=help_text, required=required, require_all_fields=False)
+
+
+class EducatorForm(forms.Form):
+    """An entry on the register. `membership` is asked only when adding someone."""
+
+    membership = forms.ModelChoiceField(
+        label="Person",
+        queryset=Membership.objects.none(),
+        help_text="Someone with a current role in one of your organisations.",
+        error_messages={"required": "Choose the person", "invalid_choice": "Choose someone from the list"},
+    )
+    stage = forms.ChoiceField(
+        label="Stage",
+        choices=EducatorStage.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose their stage"},
+    )
+    qualified_on = _date("Date qualified at this stage", "Leave empty for a trainee. For example, 14 7 2023")
+    last_student_on = _date("Last student supported", "The day their last student's placement ended")
+    last_update_on = _date("Last update attended", "The last practice educator update or refresher")
+    capacity_per_year = forms.IntegerField(
+        label="Students a year",
+        min_value=0,
+        max_value=12,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+        error_messages={"required": "Enter how many students a year they can take"},
+    )
+    settings_offered = forms.MultipleChoiceField(
+        label="Settings they can offer",
+        choices=PracticeSetting.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    role = forms.ChoiceField(
+        label="Role with students",
+        choices=EducatorRole.choices,
+        widget=forms.RadioSelect,
+        help_text="An off-site educator needs an on-site supervisor for each student.",
+        error_messages={"required": "Choose on site or off site"},
+    )
+    team = forms.ModelChoiceField(
+        label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="Their own team"
+    )
+    unavailable_from = _date("Not available from (optional)")
+    unavailable_until = _date("Not available until (optional)")
+    notes = forms.CharField(label="Notes (optional)", required=False, max_length=500, widget=forms.Textarea)
+
+    def __init__(
+        self,
+        *args: Any,
+        candidates: QuerySet[Membership] | None,
+        teams: QuerySet[Team],
+        submit: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if candidates is None:
+            del self.fields["membership"]
+        else:
+            field = self.fields["membership"]
+            field.queryset = candidates  # type: ignore[attr-defined]
+            field.label_from_instance = (  # type: ignore[attr-defined]
+                lambda m: f"{m.user.display_name} — {m.get_role_display()}, {m.organisation.name}"
+            )
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["team"].label_from_instance = lambda t: f"{t.organisation.name}: {t.name}"  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", submit))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("stage") and data["stage"] != EducatorStage.TRAINEE and not data.get("qualified_on"):
+            self.add_error("qualified_on", "Enter the date they qualified at this stage")
+        start, end = data.get("unavailable_from"), data.get("unavailable_until")
+        if start and end and end < start:
+            self.add_error("unavailable_until", "The end of the unavailable period must be after its start")
+        return data
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters: a GET form, so a filtered list can be bookmarked."""
+
+    q = forms.CharField(label="Search by name or email", required=False, max_length=100)
+    stage = forms.ChoiceField(
+        label="Stage", required=False, choices=[("", "Any stage"), *EducatorStage.choices]
+    )
+    currency = forms.ChoiceField(
+        label="Currency",
+        required=False,
+        choices=[("", "Any"), *((c, Currency.LABELS[c]) for c in Currency.FILTERABLE)],
+    )
+    role = forms.ChoiceField(
+        label="Role", required=False, choices=[("", "On or off site"), *EducatorRole.choices]
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Every organisation",
+        to_field_name="slug",
+    )
+
+    def __init__(
+        self, *args: Any, organisations: QuerySet[Organisation], show_organisations: bool, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        if show_organisations:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        else:
+            del self.fields["organisation"]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("filter", "Apply filters", css_class="govuk-button--secondary"))

@@ -1,0 +1,115 @@
+"""The placement rules as pure functions of plain values: no queries, so each is tested at its
+boundaries without a database. The numbers come from settings or data, never from here.
+
+Currency of a practice educator (DOMAIN.md: the refresher interval is a setting, not confirmed
+in public sources): an educator stays current for `interval_months` after the latest of the
+day they qualified at their stage, the day their last student's placement ended and the last
+update they attended. They are warned `warning_days` before that day; from that day on, their
+currency has lapsed. A trainee is in training: currency does not apply yet.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+
+# Defaults when the deployment sets nothing (settings.PLACEMENTS_CURRENCY_MONTHS and
+# settings.PLACEMENTS_CURRENCY_WARNING_DAYS override them).
+DEFAULT_CURRENCY_MONTHS = 24
+DEFAULT_CURRENCY_WARNING_DAYS = 90
+
+
+def currency_months() -> int:
+    return int(getattr(settings, "PLACEMENTS_CURRENCY_MONTHS", DEFAULT_CURRENCY_MONTHS))
+
+
+def currency_warning_days() -> int:
+    return int(getattr(settings, "PLACEMENTS_CURRENCY_WARNING_DAYS", DEFAULT_CURRENCY_WARNING_DAYS))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier, for a negative number); the month's last day
+    when it has no such day (31 August + 6 months is 28 or 29 February)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+class Currency:
+    IN_TRAINING = "in_training"
+    NOT_RECORDED = "not_recorded"
+    CURRENT = "current"
+    LAPSING = "lapsing"
+    LAPSED = "lapsed"
+
+    LABELS: dict[str, str] = {  # noqa: RUF012 - a constant table
+        IN_TRAINING: "In training",
+        NOT_RECORDED: "Not recorded",
+        CURRENT: "Current",
+        LAPSING: "Lapsing soon",
+        LAPSED: "Lapsed",
+    }
+    # Statuses a staff member can filter the register by, in the order the filter offers them.
+    FILTERABLE = (CURRENT, LAPSING, LAPSED, IN_TRAINING)
+
+
+@dataclass(frozen=True)
+class CurrencyState:
+    status: str
+    last_activity: datetime.date | None  # the latest of qualified, last student, last update
+    lapses_on: datetime.date | None  # the first day they are no longer current
+
+    @property
+    def label(self) -> str:
+        return Currency.LABELS[self.status]
+
+
+def currency_state(
+    *,
+    is_trainee: bool,
+    qualified_on: datetime.date | None,
+    last_student_on: datetime.date | None,
+    last_update_on: datetime.date | None,
+    today: datetime.date,
+    interval_months: int,
+    warning_days: int,
+) -> CurrencyState:
+    if is_trainee:
+        return CurrencyState(Currency.IN_TRAINING, None, None)
+    dates = [d for d in (qualified_on, last_student_on, last_update_on) if d is not None]
+    if not dates:
+        return CurrencyState(Currency.NOT_RECORDED, None, None)
+    latest = max(dates)
+    lapses_on = add_months(latest, interval_months)
+    if today >= lapses_on:
+        status = Currency.LAPSED
+    elif today >= lapses_on - datetime.timedelta(days=warning_days):
+        status = Currency.LAPSING
+    else:
+        status = Currency.CURRENT
+    return CurrencyState(status, latest, lapses_on)
+
+
+def activity_cutoffs(
+    *, today: datetime.date, interval_months: int, warning_days: int
+) -> tuple[datetime.date, datetime.date]:
+    """For filtering in the database: an educator whose latest activity is before the first
+    date has lapsed; before the second (and not before the first), is lapsing. Consistent with
+    `currency_state`: latest < lapsed_before ⟺ add_months(latest, n) <= today."""
+    lapsed_before = _latest_current_activity(today, interval_months)
+    lapsing_before = _latest_current_activity(today + datetime.timedelta(days=warning_days), interval_months)
+    return lapsed_before, lapsing_before
+
+
+def _latest_current_activity(today: datetime.date, interval_months: int) -> datetime.date:
+    """The earliest activity date `d` with add_months(d, n) > today: everything before it has
+    lapsed by `today`. add_months is monotonic, so step back from a close guess."""
+    guess = add_months(today, -interval_months)
+    # Month-end clipping can make several days map to one; walk to the exact boundary.
+    while add_months(guess, interval_months) > today:
+        guess -= datetime.timedelta(days=1)
+    while add_months(guess, interval_months) <= today:
+        guess += datetime.timedelta(days=1)
+    return guess

@@ -1,0 +1,122 @@
+"""Writes of the placements app: typed, keyword-only, `full_clean()` before `save()`, and the
+audit entry in the same transaction. Callers have already passed the access selector; services
+check the rules that hold whoever calls them."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from academy.audit import audit_log
+from academy.models import Membership, Organisation, Team, User
+
+from .models import EducatorStage, PracticeEducator
+
+EDUCATOR_FIELDS = (
+    "stage",
+    "qualified_on",
+    "last_student_on",
+    "last_update_on",
+    "capacity_per_year",
+    "settings_offered",
+    "role",
+    "unavailable_from",
+    "unavailable_until",
+    "notes",
+)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Organisation | Team | User):
+        return str(value.pk)
+    return value
+
+
+def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _json(getattr(obj, name)) for name in fields}
+
+
+def _check_team(team: Team | None, organisation: Organisation) -> None:
+    if team is not None and team.organisation_id != organisation.pk:
+        raise ValidationError({"team": "Choose a team in the educator's organisation"})
+
+
+@transaction.atomic
+def educator_register(
+    *,
+    actor: User,
+    membership: Membership,
+    stage: str,
+    qualified_on: datetime.date | None = None,
+    last_student_on: datetime.date | None = None,
+    last_update_on: datetime.date | None = None,
+    capacity_per_year: int = 1,
+    settings_offered: list[str] | None = None,
+    role: str = "on_site",
+    team: Team | None = None,
+    unavailable_from: datetime.date | None = None,
+    unavailable_until: datetime.date | None = None,
+    notes: str = "",
+) -> PracticeEducator:
+    """Add the person holding `membership` to the register of its organisation."""
+    organisation = membership.organisation
+    if organisation.kind == Organisation.Kind.UNIVERSITY:
+        raise ValidationError({"membership": "Practice educators work in a council or an employer"})
+    if PracticeEducator.objects.filter(organisation=organisation, user=membership.user).exists():
+        raise ValidationError({"membership": "This person is already on the register"})
+    team = team or membership.team
+    _check_team(team, organisation)
+    entry = PracticeEducator(
+        organisation=organisation,
+        user=membership.user,
+        team=team,
+        stage=stage,
+        qualified_on=None if stage == EducatorStage.TRAINEE else qualified_on,
+        last_student_on=last_student_on,
+        last_update_on=last_update_on,
+        capacity_per_year=capacity_per_year,
+        settings_offered=list(settings_offered or []),
+        role=role,
+        unavailable_from=unavailable_from,
+        unavailable_until=unavailable_until,
+        notes=notes,
+    )
+    entry.full_clean()
+    entry.save()
+    audit_log(
+        actor=actor,
+        verb="placements.educator_register",
+        obj=entry,
+        organisation=organisation,
+        after=_snapshot(entry, (*EDUCATOR_FIELDS, "team")),
+    )
+    return entry
+
+
+@transaction.atomic
+def educator_update(*, actor: User, entry: PracticeEducator, **changes: Any) -> PracticeEducator:
+    """Change a register entry. `changes` holds fields of `EDUCATOR_FIELDS` and `team`."""
+    unknown = set(changes) - {*EDUCATOR_FIELDS, "team"}
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    before = _snapshot(entry, (*EDUCATOR_FIELDS, "team"))
+    for name, value in changes.items():
+        setattr(entry, name, list(value) if name == "settings_offered" else value)
+    if entry.stage == EducatorStage.TRAINEE:
+        entry.qualified_on = None
+    _check_team(entry.team, entry.organisation)
+    entry.full_clean()
+    entry.save()
+    after = _snapshot(entry, (*EDUCATOR_FIELDS, "team"))
+    audit_log(
+        actor=actor,
+        verb="placements.educator_update",
+        obj=entry,
+        organisation=entry.organisation,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+    )
+    return entry

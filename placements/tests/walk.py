@@ -1,0 +1,70 @@
+"""The placements app's rows in the URL walk (academy.testing.walk). The walk's register entry
+belongs to the home council's practice educator: academy staff whose roles reach the home
+council read and change it, the educator reads it (403 to change it), and everyone else is told
+it does not exist (404)."""
+
+from typing import Any
+
+from django.urls import reverse
+
+from academy.roles import STAFF_ROLES
+from academy.testing.walk import Persona, Rule, WalkRegistry, World
+from academy.tests.walk import REACHES_HOME, staff_only
+from placements.models import EducatorStage
+from placements.tests.factories import PracticeEducatorFactory
+
+EDUCATOR = "practice_educator"
+
+
+def _entry(world: World) -> Any:
+    user = world.persona(EDUCATOR)
+    membership = user.memberships.select_related("organisation").get()
+    return PracticeEducatorFactory(
+        user=user, organisation=membership.organisation, stage=EducatorStage.STAGE_2
+    )
+
+
+def _of_entry(name: str) -> Any:
+    return lambda world, persona: reverse(name, args=[world["educator_entry"].pk])
+
+
+def _staff_reaching_home(ok: int, *, educator: int, otherwise: int = 404) -> Any:
+    def expect(persona: Persona) -> int:
+        if persona.name == EDUCATOR:
+            return educator
+        if persona.role in STAFF_ROLES and persona.organisation in REACHES_HOME:
+            return ok
+        return otherwise
+
+    return expect
+
+
+def _my_entry(persona: Persona) -> int:
+    # The educator is sent on to their entry; everyone else sees the empty page.
+    return 302 if persona.name == EDUCATOR else 200
+
+
+def _my_entry_path(world: World, persona: str) -> str:
+    world["educator_entry"]  # the entry exists before anyone looks for their own
+    return reverse("placements:my_entry")
+
+
+def register(walk: WalkRegistry) -> None:
+    walk.add_object("educator_entry", _entry)
+    walk.add_rules(
+        {
+            "placements:register": Rule(
+                lambda w, p: reverse("placements:register"), expect=staff_only(200, elsewhere=200)
+            ),
+            "placements:educator_add": Rule(
+                lambda w, p: reverse("placements:educator_add"), expect=staff_only(200, elsewhere=200)
+            ),
+            "placements:my_entry": Rule(_my_entry_path, expect=_my_entry),
+            "placements:educator": Rule(
+                _of_entry("placements:educator"), expect=_staff_reaching_home(200, educator=200)
+            ),
+            "placements:educator_edit": Rule(
+                _of_entry("placements:educator_edit"), expect=_staff_reaching_home(200, educator=403)
+            ),
+        }
+    )

@@ -1,0 +1,131 @@
+"""Placements pages. Thin views: bind a form, call one service or selector, render or
+redirect. Data comes only through the access selectors in `selectors.py`."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from academy.models import Organisation
+from academy.roles import STAFF_ROLES
+from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles_required
+
+from . import presenters, selectors, services
+from .forms import EducatorForm, RegisterFilterForm
+from .services import EDUCATOR_FIELDS
+
+# --- The register of practice educators --------------------------------------------------------
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def register(request: AcademyRequest) -> HttpResponse:
+    scope = request.scope
+    organisations = selectors.register_organisations(scope=scope)
+    show_organisations = bool(
+        request.organisation and request.organisation.kind == Organisation.Kind.PARTNERSHIP
+    )
+    form = RegisterFilterForm(
+        request.GET or None, organisations=organisations, show_organisations=show_organisations
+    )
+    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = selectors.RegisterFilters(
+        query=data.get("q", ""),
+        stage=data.get("stage", ""),
+        currency=data.get("currency", ""),
+        role=data.get("role", ""),
+        organisation=data.get("organisation"),
+    )
+    today = selectors.today()
+    entries = selectors.educators_filtered(
+        selectors.educators_visible_to(scope=scope), filters=filters, today=today
+    )
+    page = paginate(request, entries)
+    filtered = any((filters.query, filters.stage, filters.currency, filters.role, filters.organisation))
+    rows = [
+        presenters.register_row(entry, state=selectors.currency_of(entry, today=today), today=today)
+        for entry in page.object_list
+    ]
+    context = {
+        "form": form,
+        "filtered": filtered,
+        "page": page,
+        "head": presenters.REGISTER_HEAD,
+        "rows": rows,
+        "caption": presenters.register_caption(total=page.paginator.count, filtered=filtered),
+        "clear_url": reverse("placements:register"),
+    }
+    return render(request, "placements/register.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def educator_add(request: AcademyRequest) -> HttpResponse:
+    scope = request.scope
+    form = EducatorForm(
+        posted(request),
+        candidates=selectors.educator_candidates(scope=scope),
+        teams=selectors.teams_for_register(scope=scope),
+        submit="Add to the register",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.educator_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{entry.user.display_name} is on the register.")
+            return redirect("placements:educator", entry.pk)
+    return render(request, "placements/educator_form.html", {"form": form, "entry": None})
+
+
+@require_GET
+def educator(request: AcademyRequest, pk: str) -> HttpResponse:
+    entry = selectors.educator_get_for_user(scope=request.scope, pk=pk)
+    today = selectors.today()
+    can_change = selectors.is_register_staff(request.scope)
+    change_url = reverse("placements:educator_edit", args=[entry.pk]) if can_change else ""
+    state = selectors.currency_of(entry, today=today)
+    context = {
+        "entry": entry,
+        "is_own": entry.user_id == request.user.pk,
+        "summary": presenters.educator_summary(entry, state=state, today=today, change_url=change_url),
+        "can_change": can_change,
+        "back_url": reverse("placements:register") if can_change else reverse("academy:home"),
+    }
+    return render(request, "placements/educator.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def educator_edit(request: AcademyRequest, pk: str) -> HttpResponse:
+    entry = selectors.educator_get_for_user(scope=request.scope, pk=pk, write=True)
+    initial = {name: getattr(entry, name) for name in (*EDUCATOR_FIELDS, "team")}
+    form = EducatorForm(
+        posted(request),
+        initial=initial,
+        candidates=None,
+        teams=selectors.teams_for_register(scope=request.scope).filter(organisation=entry.organisation),
+        submit="Save changes",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.educator_update(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Register entry for {entry.user.display_name} saved.")
+            return redirect("placements:educator", entry.pk)
+    return render(request, "placements/educator_form.html", {"form": form, "entry": entry})
+
+
+@require_GET
+def my_entry(request: AcademyRequest) -> HttpResponse:
+    """The person's own register entry in their current organisation, or what to do next."""
+    entry = selectors.own_educator_entry(scope=request.scope)
+    if entry is not None:
+        return redirect("placements:educator", entry.pk)
+    return render(request, "placements/my_entry_empty.html")
