@@ -19,4 +19,10 @@ class PlacementsConfig(AppConfig):
             order=61,
             roles={Role.PRACTICE_EDUCATOR},
         )
+        register_nav(
+            label="Placement requests",
+            url_name="placements:requests",
+            order=62,
+            roles={*STAFF_ROLES, Role.TUTOR},
+        )
         register_demo_loader(load_placements_demo, order=60)

@@ -5,6 +5,10 @@
 - Martin Feld (assessor, Brackenmoor): stage 2, currency lapsed.
 - Grace Okafor-Lind (line manager, Brackenmoor): trainee.
 
+The University of Northvale is a partner of the Northvale academy; its tutor (Dr Anya Brook)
+has asked for first-placement places (one offered by Saltmarsh's hospital discharge team) and
+for a final placement.
+
 Dates are set from today, so the states hold whenever the demo is loaded. Running the loader
 again changes nothing: an entry is made only when the person has none in that organisation."""
 
@@ -14,10 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from academy.demo import DEMO_DOMAIN
-from academy.models import Membership, User
+from academy.models import Membership, Organisation, Team, User
 
 from . import rules, services
-from .models import EducatorRole, EducatorStage, PracticeEducator, PracticeSetting
+from .models import (
+    EducatorRole,
+    EducatorStage,
+    PlacementKind,
+    PlacementRequest,
+    PracticeEducator,
+    PracticeSetting,
+    UniversityPartnership,
+)
 
 
 def _months_ago(today: datetime.date, months: int) -> datetime.date:
@@ -90,3 +102,46 @@ def load_placements_demo() -> None:
         ).exists():
             continue
         services.educator_register(actor=admin, membership=membership, **details)  # type: ignore[arg-type]
+    _load_requests(admin=admin, today=today)
+
+
+def _load_requests(*, admin: User, today: datetime.date) -> None:
+    """The University of Northvale places students with the Northvale academy; its tutor has
+    asked for two first-placement places next term, and the hospital discharge team has offered
+    one."""
+    university = Organisation.objects.filter(slug="university-of-northvale").first()
+    academy = Organisation.objects.filter(slug="northvale-academy").first()
+    tutor = User.objects.filter(email=f"tutor@{DEMO_DOMAIN}").first()
+    team = Team.objects.filter(organisation__slug="saltmarsh", name="Hospital Discharge Team").first()
+    if university is None or academy is None or tutor is None or team is None:
+        return
+    partnership = UniversityPartnership.objects.filter(university=university, partner=academy).first()
+    if partnership is None:
+        partnership = services.partnership_add(actor=admin, university=university, partner=academy)
+    if PlacementRequest.objects.filter(partnership=partnership).exists():
+        return
+    starts_on = rules.add_months(today, 2)
+    first = services.placement_request_create(
+        actor=tutor,
+        partnership=partnership,
+        kind=PlacementKind.FIRST,
+        days_required=70,
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(weeks=20),
+        students=2,
+        settings_wanted=[PracticeSetting.ADULTS, PracticeSetting.HEALTH],
+        notes="Both students can travel across the county.",
+    )
+    services.placement_offer_create(
+        actor=admin, placement_request=first, team=team, setting=PracticeSetting.HEALTH, places=1
+    )
+    final_starts = rules.add_months(today, 9)
+    services.placement_request_create(
+        actor=tutor,
+        partnership=partnership,
+        kind=PlacementKind.FINAL,
+        days_required=100,
+        starts_on=final_starts,
+        ends_on=final_starts + datetime.timedelta(weeks=26),
+        students=1,
+    )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from academy.models import Membership, Organisation, Team
 
-from .models import EducatorRole, EducatorStage, PracticeSetting
+from .models import EducatorRole, EducatorStage, PlacementKind, PracticeSetting, UniversityPartnership
 from .rules import Currency
 
 
@@ -131,3 +131,127 @@ class RegisterFilterForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.add_input(Submit("filter", "Apply filters", css_class="govuk-button--secondary"))
+
+
+class PartnershipForm(forms.Form):
+    university = forms.ModelChoiceField(
+        label="University",
+        queryset=Organisation.objects.none(),
+        error_messages={
+            "required": "Choose the university",
+            "invalid_choice": "Choose a university from the list",
+        },
+    )
+    partner = forms.ModelChoiceField(
+        label="Places students with",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the organisation",
+            "invalid_choice": "Choose one of your organisations",
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        universities: QuerySet[Organisation],
+        partners: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["university"].queryset = universities  # type: ignore[attr-defined]
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Add partner university"))
+
+
+class PlacementRequestForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        label="Ask",
+        queryset=UniversityPartnership.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose who to ask", "invalid_choice": "Choose one of your partners"},
+    )
+    kind = forms.ChoiceField(
+        label="Placement",
+        choices=PlacementKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose first or final placement"},
+    )
+    days_required = forms.IntegerField(
+        label="Days of practice required",
+        min_value=1,
+        max_value=200,
+        help_text="For example, 70 for a first placement or 100 for a final one.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={"required": "Enter the days required"},
+    )
+    starts_on = _date("Start date", required=True)
+    ends_on = _date("End date", required=True)
+    students = forms.IntegerField(
+        label="Number of students",
+        min_value=1,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={"required": "Enter how many students need places"},
+    )
+    settings_wanted = forms.MultipleChoiceField(
+        label="Settings wanted (optional)",
+        choices=PracticeSetting.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    notes = forms.CharField(
+        label="Anything the academy should know (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Do not name students here: the academy matches them to places later.",
+    )
+
+    def __init__(self, *args: Any, partnerships: QuerySet[UniversityPartnership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships  # type: ignore[attr-defined]
+        self.fields["partnership"].label_from_instance = lambda p: p.partner.name  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Send request"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
+            self.add_error("ends_on", "The end date must be after the start date")
+        return data
+
+
+class OfferForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the team", "invalid_choice": "Choose one of your teams"},
+    )
+    setting = forms.ChoiceField(
+        label="Setting",
+        choices=PracticeSetting.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of setting"},
+    )
+    places = forms.IntegerField(
+        label="Places",
+        min_value=1,
+        max_value=20,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+        error_messages={"required": "Enter how many places the team offers"},
+    )
+    notes = forms.CharField(label="Notes (optional)", required=False, max_length=500)
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], action: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["team"].label_from_instance = lambda t: f"{t.organisation.name}: {t.name}"  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.form_action = action
+        self.helper.add_input(Submit("submit", "Offer places"))

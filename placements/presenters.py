@@ -4,10 +4,11 @@ formatted and each status mapped to its words and colour. Templates only loop.""
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from academy.components import Cell, Tag
 
-from .models import PracticeEducator, PracticeSetting
+from .models import PlacementOffer, PlacementRequest, PracticeEducator, PracticeSetting, UniversityPartnership
 from .rules import Currency, CurrencyState
 
 CURRENCY_COLOURS = {
@@ -99,3 +100,88 @@ def educator_summary(
 def register_caption(*, total: int, filtered: bool) -> str:
     noun = "educator" if total == 1 else "educators"
     return f"{total} practice {noun}" + (" matching the filters" if filtered else " on the register")
+
+
+# --- University partners and placement requests -------------------------------------------------
+
+REQUEST_STATUS_COLOURS = {"open": "blue", "filled": "green", "withdrawn": "grey"}
+
+PARTNERS_HEAD = ["University", "Places students with", "Status", "Since"]
+
+
+def partnership_row(partnership: UniversityPartnership) -> list[object]:
+    status = Tag("Active", "green") if partnership.is_active else Tag("Ended", "grey")
+    return [
+        partnership.university.name,
+        partnership.partner.name,
+        Cell(tag=status),
+        day(timezone.localtime(partnership.created_at).date()),
+    ]
+
+
+REQUESTS_HEAD = [
+    "Request",
+    "University",
+    "Asked of",
+    "Dates",
+    Cell("Students", numeric=True),
+    Cell("Places offered", numeric=True),
+    "Status",
+]
+
+
+def request_status_tag(placement_request: PlacementRequest) -> Tag:
+    return Tag(placement_request.get_status_display(), REQUEST_STATUS_COLOURS[placement_request.status])
+
+
+def request_row(placement_request: PlacementRequest) -> list[object]:
+    offered = getattr(placement_request, "places_offered", 0)
+    return [
+        Cell(
+            placement_request.get_kind_display(),
+            href=reverse("placements:request", args=[placement_request.pk]),
+            hint=f"{placement_request.days_required} days",
+        ),
+        placement_request.university.name,
+        placement_request.partner.name,
+        f"{day(placement_request.starts_on)} to {day(placement_request.ends_on)}",
+        Cell(str(placement_request.students), numeric=True),
+        Cell(str(offered), numeric=True),
+        Cell(tag=request_status_tag(placement_request)),
+    ]
+
+
+def request_summary(placement_request: PlacementRequest) -> list[dict[str, object]]:
+    return [
+        {"key": "University", "value": placement_request.university.name},
+        {"key": "Asked of", "value": placement_request.partner.name},
+        {"key": "Placement", "value": placement_request.get_kind_display()},
+        {"key": "Days required", "value": str(placement_request.days_required)},
+        {
+            "key": "Dates",
+            "value": f"{day(placement_request.starts_on)} to {day(placement_request.ends_on)}",
+        },
+        {"key": "Students", "value": str(placement_request.students)},
+        {"key": "Settings wanted", "value": settings_words(placement_request.settings_wanted)},
+        {"key": "Notes", "value": placement_request.notes or "None"},
+        {"key": "Status", "value": Cell(tag=request_status_tag(placement_request))},
+        {
+            "key": "Requested by",
+            "value": Cell(
+                placement_request.requested_by.display_name,
+                hint=day(timezone.localtime(placement_request.created_at).date()),
+            ),
+        },
+    ]
+
+
+OFFERS_HEAD = ["Team", "Setting", Cell("Places", numeric=True), "Offered by"]
+
+
+def offer_row(offer: PlacementOffer) -> list[object]:
+    return [
+        Cell(offer.team.name, hint=offer.team.organisation.name),
+        offer.get_setting_display(),
+        Cell(str(offer.places), numeric=True),
+        Cell(offer.offered_by.display_name, hint=offer.notes),
+    ]

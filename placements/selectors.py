@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
@@ -27,10 +27,10 @@ from django.utils import timezone
 from academy.models import Membership, Organisation, Team
 from academy.roles import STAFF_ROLES, Role
 from academy.scope import Scope
-from academy.selectors import current_membership_q, staff_scope_ids
+from academy.selectors import current_membership_q, organisation_scope_ids, staff_scope_ids
 
 from . import rules
-from .models import EducatorStage, PracticeEducator
+from .models import EducatorStage, PlacementOffer, PlacementRequest, PracticeEducator, UniversityPartnership
 
 # Roles that make and follow placement requests for their university.
 UNIVERSITY_ROLES = frozenset({Role.TUTOR, *STAFF_ROLES})
@@ -195,4 +195,77 @@ def currency_of(entry: PracticeEducator, *, today: datetime.date) -> rules.Curre
         today=today,
         interval_months=rules.currency_months(),
         warning_days=rules.currency_warning_days(),
+    )
+
+
+# --- University partners and placement requests -------------------------------------------------
+
+
+def universities() -> QuerySet[Organisation]:
+    """Every university: reference data any academy may partner with."""
+    return Organisation.objects.filter(kind=Organisation.Kind.UNIVERSITY).order_by("name")
+
+
+def partnerships_visible_to(*, scope: Scope) -> QuerySet[UniversityPartnership]:
+    """Academy staff see the partnerships of the organisations they manage; a university's
+    tutors and staff see their own university's."""
+    if is_register_staff(scope):
+        found = UniversityPartnership.objects.filter(partner_id__in=staff_scope_ids(scope=scope))
+    elif is_university_member(scope):
+        found = UniversityPartnership.objects.filter(university=scope.organisation)
+    else:
+        found = UniversityPartnership.objects.none()
+    return found.select_related("university", "partner").order_by("university__name", "partner__name")
+
+
+def partnerships_for_requests(*, scope: Scope) -> QuerySet[UniversityPartnership]:
+    """The active partners a university member may ask for places."""
+    if not is_university_member(scope):
+        return UniversityPartnership.objects.none()
+    return partnerships_visible_to(scope=scope).filter(is_active=True)
+
+
+def requests_visible_to(*, scope: Scope) -> QuerySet[PlacementRequest]:
+    """Requests addressed to the staff member's organisations, or made by the university
+    member's own university; with the university, the partner and the places offered."""
+    if is_register_staff(scope):
+        found = PlacementRequest.objects.filter(partner_id__in=staff_scope_ids(scope=scope))
+    elif is_university_member(scope):
+        found = PlacementRequest.objects.filter(university=scope.organisation)
+    else:
+        found = PlacementRequest.objects.none()
+    return (
+        found.select_related("university", "partner")
+        .annotate(places_offered=Coalesce(Sum("offers__places"), 0))
+        .order_by("starts_on", "id")
+    )
+
+
+def request_get_for_user(*, scope: Scope, pk: UUID | str, write: bool = False) -> PlacementRequest:
+    """One placement request: 404 unless it was addressed to the staff member's organisations
+    or made by the person's university; 403 when a university member asks to offer places."""
+    found = requests_visible_to(scope=scope).select_related("requested_by").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such placement request.")
+    if write and not is_register_staff(scope):
+        raise PermissionDenied("Only the academy offers places.")
+    return found
+
+
+def offers_of(*, placement_request: PlacementRequest) -> QuerySet[PlacementOffer]:
+    return (
+        PlacementOffer.objects.filter(request=placement_request)
+        .select_related("team__organisation", "offered_by")
+        .order_by("created_at", "id")
+    )
+
+
+def teams_for_offer(*, scope: Scope, placement_request: PlacementRequest) -> QuerySet[Team]:
+    """Teams that may offer places: in the request's partner (and its members, for a
+    partnership) and in the staff member's own organisations."""
+    partner_ids = organisation_scope_ids(organisation=placement_request.partner)
+    return (
+        Team.objects.filter(organisation_id__in=partner_ids & staff_scope_ids(scope=scope))
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
     )

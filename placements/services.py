@@ -11,7 +11,7 @@ from django.db import transaction
 from academy.audit import audit_log
 from academy.models import Membership, Organisation, Team, User
 
-from .models import EducatorStage, PracticeEducator
+from .models import EducatorStage, PlacementOffer, PlacementRequest, PracticeEducator, UniversityPartnership
 
 EDUCATOR_FIELDS = (
     "stage",
@@ -120,3 +120,113 @@ def educator_update(*, actor: User, entry: PracticeEducator, **changes: Any) -> 
         after={k: v for k, v in after.items() if before[k] != v},
     )
     return entry
+
+
+# --- University partners and placement requests -------------------------------------------------
+
+
+@transaction.atomic
+def partnership_add(*, actor: User, university: Organisation, partner: Organisation) -> UniversityPartnership:
+    """Record that `university` places students with `partner`; a partnership that was ended
+    is made active again."""
+    found = UniversityPartnership.objects.filter(university=university, partner=partner).first()
+    if found is not None:
+        if found.is_active:
+            raise ValidationError({"university": f"{university.name} is already a partner of {partner.name}"})
+        found.is_active = True
+        found.save(update_fields=["is_active", "updated_at"])
+        audit_log(
+            actor=actor,
+            verb="placements.partnership_resume",
+            obj=found,
+            organisation=partner,
+            before={"is_active": False},
+            after={"is_active": True},
+        )
+        return found
+    partnership = UniversityPartnership(university=university, partner=partner, added_by=actor)
+    partnership.full_clean()
+    partnership.save()
+    audit_log(
+        actor=actor,
+        verb="placements.partnership_add",
+        obj=partnership,
+        organisation=partner,
+        after={"university": university.pk, "partner": partner.pk},
+    )
+    return partnership
+
+
+REQUEST_FIELDS = ("kind", "days_required", "starts_on", "ends_on", "students", "settings_wanted", "notes")
+
+
+@transaction.atomic
+def placement_request_create(
+    *,
+    actor: User,
+    partnership: UniversityPartnership,
+    kind: str,
+    days_required: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    students: int,
+    settings_wanted: list[str] | None = None,
+    notes: str = "",
+) -> PlacementRequest:
+    """A university asks its partner for places."""
+    if not partnership.is_active:
+        raise ValidationError({"partnership": "This partnership has ended; ask the academy to resume it"})
+    placement_request = PlacementRequest(
+        partnership=partnership,
+        university=partnership.university,
+        partner=partnership.partner,
+        kind=kind,
+        days_required=days_required,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        students=students,
+        settings_wanted=list(settings_wanted or []),
+        notes=notes,
+        requested_by=actor,
+    )
+    placement_request.full_clean()
+    placement_request.save()
+    audit_log(
+        actor=actor,
+        verb="placements.request_create",
+        obj=placement_request,
+        organisation=partnership.partner,
+        after=_snapshot(placement_request, REQUEST_FIELDS),
+    )
+    return placement_request
+
+
+@transaction.atomic
+def placement_offer_create(
+    *,
+    actor: User,
+    placement_request: PlacementRequest,
+    team: Team,
+    setting: str,
+    places: int,
+    notes: str = "",
+) -> PlacementOffer:
+    """A team offers places against an open request. The caller has checked the team is one
+    the person manages within the request's partner."""
+    if placement_request.status != PlacementRequest.Status.OPEN:
+        raise ValidationError("This request is no longer open for offers")
+    if PlacementOffer.objects.filter(request=placement_request, team=team).exists():
+        raise ValidationError({"team": f"{team.name} has already offered places for this request"})
+    offer = PlacementOffer(
+        request=placement_request, team=team, setting=setting, places=places, notes=notes, offered_by=actor
+    )
+    offer.full_clean()
+    offer.save()
+    audit_log(
+        actor=actor,
+        verb="placements.offer_create",
+        obj=offer,
+        organisation=team.organisation,
+        after={"request": str(placement_request.pk), "team": team.pk, "setting": setting, "places": places},
+    )
+    return offer

@@ -11,3 +11,11 @@ urlpatterns = [
     path("educators/<uuid:pk>/", views.educator, name="educator"),
     path("educators/<uuid:pk>/change/", views.educator_edit, name="educator_edit"),
 ]
+
+urlpatterns += [
+    path("partners/", views.partners, name="partners"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/new/", views.request_add, name="request_add"),
+    path("requests/<uuid:pk>/", views.placement_request, name="request"),
+    path("requests/<uuid:pk>/offer/", views.offer_add, name="offer_add"),
+]

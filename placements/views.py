@@ -4,18 +4,18 @@ redirect. Data comes only through the access selectors in `selectors.py`."""
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academy.models import Organisation
 from academy.roles import STAFF_ROLES
 from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
 from . import presenters, selectors, services
-from .forms import EducatorForm, RegisterFilterForm
+from .forms import EducatorForm, OfferForm, PartnershipForm, PlacementRequestForm, RegisterFilterForm
 from .services import EDUCATOR_FIELDS
 
 # --- The register of practice educators --------------------------------------------------------
@@ -129,3 +129,112 @@ def my_entry(request: AcademyRequest) -> HttpResponse:
     if entry is not None:
         return redirect("placements:educator", entry.pk)
     return render(request, "placements/my_entry_empty.html")
+
+
+# --- University partners and placement requests -------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def partners(request: AcademyRequest) -> HttpResponse:
+    scope = request.scope
+    if not selectors.is_register_staff(scope):
+        raise PermissionDenied("Universities see their partners on their placement requests.")
+    form = PartnershipForm(
+        posted(request),
+        universities=selectors.universities(),
+        partners=selectors.register_organisations(scope=scope),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = services.partnership_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request, f"{found.university.name} now places students with {found.partner.name}."
+            )
+            return redirect("placements:partners")
+    page = paginate(request, selectors.partnerships_visible_to(scope=scope))
+    context = {
+        "form": form,
+        "page": page,
+        "head": presenters.PARTNERS_HEAD,
+        "rows": [presenters.partnership_row(p) for p in page.object_list],
+    }
+    return render(request, "placements/partners.html", context)
+
+
+@require_GET
+@roles_required(*selectors.UNIVERSITY_ROLES)
+def requests(request: AcademyRequest) -> HttpResponse:
+    scope = request.scope
+    page = paginate(request, selectors.requests_visible_to(scope=scope))
+    context = {
+        "page": page,
+        "head": presenters.REQUESTS_HEAD,
+        "rows": [presenters.request_row(r) for r in page.object_list],
+        "is_university": selectors.is_university_member(scope),
+    }
+    return render(request, "placements/requests.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(*selectors.UNIVERSITY_ROLES)
+def request_add(request: AcademyRequest) -> HttpResponse:
+    scope = request.scope
+    if not selectors.is_university_member(scope):
+        raise PermissionDenied("Universities ask for places; the academy offers them.")
+    partnerships = selectors.partnerships_for_requests(scope=scope)
+    form = PlacementRequestForm(posted(request), partnerships=partnerships)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.placement_request_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Request sent to {created.partner.name}.")
+            return redirect("placements:request", created.pk)
+    return render(
+        request, "placements/request_form.html", {"form": form, "has_partners": partnerships.exists()}
+    )
+
+
+def _request_page(
+    request: AcademyRequest, placement_request: Any, offer_form: OfferForm | None
+) -> HttpResponse:
+    offers = selectors.offers_of(placement_request=placement_request)
+    context = {
+        "placement_request": placement_request,
+        "summary": presenters.request_summary(placement_request),
+        "offers_head": presenters.OFFERS_HEAD,
+        "offers": [presenters.offer_row(o) for o in offers],
+        "offer_form": offer_form,
+    }
+    return render(request, "placements/request.html", context)
+
+
+@require_GET
+def placement_request(request: AcademyRequest, pk: str) -> HttpResponse:
+    found = selectors.request_get_for_user(scope=request.scope, pk=pk)
+    offer_form = None
+    if selectors.is_register_staff(request.scope) and found.status == found.Status.OPEN:
+        teams = selectors.teams_for_offer(scope=request.scope, placement_request=found)
+        offer_form = OfferForm(teams=teams, action=reverse("placements:offer_add", args=[found.pk]))
+    return _request_page(request, found, offer_form)
+
+
+@require_POST
+def offer_add(request: AcademyRequest, pk: str) -> HttpResponse:
+    found = selectors.request_get_for_user(scope=request.scope, pk=pk, write=True)
+    teams = selectors.teams_for_offer(scope=request.scope, placement_request=found)
+    form = OfferForm(request.POST, teams=teams, action=reverse("placements:offer_add", args=[found.pk]))
+    if form.is_valid():
+        try:
+            services.placement_offer_create(actor=request.user, placement_request=found, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, "Places offered.")
+            return redirect("placements:request", found.pk)
+    return _request_page(request, found, form)

@@ -2,8 +2,18 @@ import datetime
 
 import factory
 
-from academy.tests.factories import OrganisationFactory, UserFactory
-from placements.models import EducatorRole, EducatorStage, PracticeEducator, PracticeSetting
+from academy.models import Organisation
+from academy.tests.factories import OrganisationFactory, TeamFactory, UserFactory
+from placements.models import (
+    EducatorRole,
+    EducatorStage,
+    PlacementKind,
+    PlacementOffer,
+    PlacementRequest,
+    PracticeEducator,
+    PracticeSetting,
+    UniversityPartnership,
+)
 
 
 class PracticeEducatorFactory(factory.django.DjangoModelFactory):
@@ -17,3 +27,38 @@ class PracticeEducatorFactory(factory.django.DjangoModelFactory):
     capacity_per_year = 1
     settings_offered = factory.LazyFunction(lambda: [PracticeSetting.ADULTS.value])
     role = EducatorRole.ON_SITE
+
+
+class UniversityPartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UniversityPartnership
+
+    university = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.UNIVERSITY)
+    partner = factory.SubFactory(OrganisationFactory)
+    added_by = factory.SubFactory(UserFactory)
+
+
+class PlacementRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementRequest
+
+    partnership = factory.SubFactory(UniversityPartnershipFactory)
+    university = factory.SelfAttribute("partnership.university")
+    partner = factory.SelfAttribute("partnership.partner")
+    kind = PlacementKind.FIRST
+    days_required = 70
+    starts_on = factory.LazyFunction(lambda: datetime.date(2027, 1, 11))
+    ends_on = factory.LazyFunction(lambda: datetime.date(2027, 5, 28))
+    students = 2
+    requested_by = factory.SubFactory(UserFactory)
+
+
+class PlacementOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementOffer
+
+    request = factory.SubFactory(PlacementRequestFactory)
+    team = factory.SubFactory(TeamFactory)
+    setting = PracticeSetting.ADULTS
+    places = 1
+    offered_by = factory.SubFactory(UserFactory)

@@ -14,7 +14,7 @@ from academy.testing.isolation import SIBLING, UNRELATED, IsolationCheck
 from academy.tests.factories import MembershipFactory, TeamFactory, UserFactory
 from conftest import Orgs
 from placements.demo import load_placements_demo
-from placements.models import EducatorRole, EducatorStage, PracticeEducator
+from placements.models import EducatorRole, EducatorStage, PlacementOffer, PlacementRequest, PracticeEducator
 from placements.tests.factories import PracticeEducatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +258,5 @@ def test_demo_loader_is_idempotent(db: None) -> None:
     load_placements_demo()
     assert first == 4
     assert PracticeEducator.objects.count() == first
+    assert PlacementRequest.objects.count() == 2
+    assert PlacementOffer.objects.count() == 1

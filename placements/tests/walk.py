@@ -7,11 +7,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from academy.roles import STAFF_ROLES
+from academy.roles import STAFF_ROLES, Role
 from academy.testing.walk import Persona, Rule, WalkRegistry, World
 from academy.tests.walk import REACHES_HOME, staff_only
 from placements.models import EducatorStage
-from placements.tests.factories import PracticeEducatorFactory
+from placements.tests.factories import PlacementRequestFactory, PracticeEducatorFactory
 
 EDUCATOR = "practice_educator"
 
@@ -22,6 +22,10 @@ def _entry(world: World) -> Any:
     return PracticeEducatorFactory(
         user=user, organisation=membership.organisation, stage=EducatorStage.STAGE_2
     )
+
+
+def _of(name: str, obj: str) -> Any:
+    return lambda world, persona: reverse(name, args=[world[obj].pk])
 
 
 def _of_entry(name: str) -> Any:
@@ -49,8 +53,36 @@ def _my_entry_path(world: World, persona: str) -> str:
     return reverse("placements:my_entry")
 
 
+def _request(world: World) -> Any:
+    """A request from the test university (the tutor's) to the home council."""
+    tutor = world.persona("tutor")
+    university = tutor.memberships.get().organisation
+    home = world.persona(EDUCATOR).memberships.get().organisation
+    return PlacementRequestFactory(
+        partnership__university=university, partnership__partner=home, requested_by=tutor
+    )
+
+
+def _request_page(persona: Persona) -> int:
+    if persona.role == Role.TUTOR:
+        return 200
+    return 200 if persona.role in STAFF_ROLES and persona.organisation in REACHES_HOME else 404
+
+
+def _offer(persona: Persona) -> int:
+    # An empty form: staff see it again with its errors; the tutor may read but not offer.
+    if persona.role == Role.TUTOR:
+        return 403
+    return 200 if persona.role in STAFF_ROLES and persona.organisation in REACHES_HOME else 404
+
+
+def _staff_or_tutor(persona: Persona) -> int:
+    return 200 if persona.role in STAFF_ROLES or persona.role == Role.TUTOR else 403
+
+
 def register(walk: WalkRegistry) -> None:
     walk.add_object("educator_entry", _entry)
+    walk.add_object("placement_request", _request)
     walk.add_rules(
         {
             "placements:register": Rule(
@@ -65,6 +97,17 @@ def register(walk: WalkRegistry) -> None:
             ),
             "placements:educator_edit": Rule(
                 _of_entry("placements:educator_edit"), expect=_staff_reaching_home(200, educator=403)
+            ),
+            "placements:partners": Rule(
+                lambda w, p: reverse("placements:partners"), expect=staff_only(200, elsewhere=200)
+            ),
+            "placements:requests": Rule(lambda w, p: reverse("placements:requests"), expect=_staff_or_tutor),
+            "placements:request_add": Rule(
+                lambda w, p: reverse("placements:request_add"), expect={"tutor": 200}, default=403
+            ),
+            "placements:request": Rule(_of("placements:request", "placement_request"), expect=_request_page),
+            "placements:offer_add": Rule(
+                _of("placements:offer_add", "placement_request"), method="POST", expect=_offer
             ),
         }
     )
