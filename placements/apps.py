@@ -25,4 +25,10 @@ class PlacementsConfig(AppConfig):
             order=62,
             roles={*STAFF_ROLES, Role.TUTOR},
         )
+        register_nav(
+            label="Placements",
+            url_name="placements:placements",
+            order=63,
+            roles={*STAFF_ROLES, Role.TUTOR, Role.STUDENT, Role.PRACTICE_EDUCATOR},
+        )
         register_demo_loader(load_placements_demo, order=60)

@@ -6,8 +6,9 @@
 - Grace Okafor-Lind (line manager, Brackenmoor): trainee.
 
 The University of Northvale is a partner of the Northvale academy; its tutor (Dr Anya Brook)
-has asked for first-placement places (one offered by Saltmarsh's hospital discharge team) and
-for a final placement.
+has asked for first-placement places (two offered by Saltmarsh's hospital discharge team) and
+for a final placement. Sam Rivington (the demo student) is placed with Jo; Kai Morrow waits to
+be matched to the second place.
 
 Dates are set from today, so the states hold whenever the demo is loaded. Running the loader
 again changes nothing: an entry is made only when the person has none in that organisation."""
@@ -19,12 +20,14 @@ from django.utils import timezone
 
 from academy.demo import DEMO_DOMAIN
 from academy.models import Membership, Organisation, Team, User
+from academy.roles import Role
 
 from . import rules, services
 from .models import (
     EducatorRole,
     EducatorStage,
     PlacementKind,
+    PlacementOffer,
     PlacementRequest,
     PracticeEducator,
     PracticeSetting,
@@ -105,6 +108,52 @@ def load_placements_demo() -> None:
     _load_requests(admin=admin, today=today)
 
 
+def _person(email: str, full_name: str, organisation: Organisation, role: str, team: Team | None) -> User:
+    """A demo person who never signs in (no password), with a current role."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None, full_name=full_name)
+    Membership.objects.get_or_create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        defaults={"team": team, "started_on": timezone.localdate()},
+    )
+    return user
+
+
+def _load_placement(
+    *,
+    admin: User,
+    tutor: User,
+    placement_request: PlacementRequest,
+    offer: PlacementOffer,
+    today: datetime.date,
+) -> None:
+    """Sam Rivington (the demo student) is placed with the hospital discharge team, Jo Whitlow
+    as practice educator (off site) and Bea Holloway as on-site supervisor. A second student,
+    Kai Morrow, waits to be matched to the place left."""
+    university = placement_request.university
+    student = User.objects.filter(email=f"student@{DEMO_DOMAIN}").first()
+    educator = PracticeEducator.objects.filter(user__email=f"practice-educator@{DEMO_DOMAIN}").first()
+    if student is None or educator is None:
+        return
+    supervisor = _person(
+        f"bea.holloway@{DEMO_DOMAIN}", "Bea Holloway", offer.team.organisation, Role.SOCIAL_WORKER, offer.team
+    )
+    _person(f"kai.morrow@{DEMO_DOMAIN}", "Kai Morrow", university, Role.STUDENT, None)
+    services.placement_confirm(
+        actor=admin,
+        placement_request=placement_request,
+        offer=offer,
+        educator=educator,
+        student=student,
+        tutor=tutor,
+        on_site_supervisor=supervisor,
+        today=today,
+    )
+
+
 def _load_requests(*, admin: User, today: datetime.date) -> None:
     """The University of Northvale places students with the Northvale academy; its tutor has
     asked for two first-placement places next term, and the hospital discharge team has offered
@@ -132,9 +181,10 @@ def _load_requests(*, admin: User, today: datetime.date) -> None:
         settings_wanted=[PracticeSetting.ADULTS, PracticeSetting.HEALTH],
         notes="Both students can travel across the county.",
     )
-    services.placement_offer_create(
-        actor=admin, placement_request=first, team=team, setting=PracticeSetting.HEALTH, places=1
+    offer = services.placement_offer_create(
+        actor=admin, placement_request=first, team=team, setting=PracticeSetting.HEALTH, places=2
     )
+    _load_placement(admin=admin, tutor=tutor, placement_request=first, offer=offer, today=today)
     final_starts = rules.add_months(today, 9)
     services.placement_request_create(
         actor=tutor,

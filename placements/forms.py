@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.db.models import QuerySet
 
-from academy.models import Membership, Organisation, Team
+from academy.models import Membership, Organisation, Team, User
 
 from .models import EducatorRole, EducatorStage, PlacementKind, PracticeSetting, UniversityPartnership
 from .rules import Currency
@@ -255,3 +255,68 @@ class OfferForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.form_action = action
         self.helper.add_input(Submit("submit", "Offer places"))
+
+
+class MatchStudentForm(forms.Form):
+    """Whom to place: a GET form, so the proposals for a student can be bookmarked."""
+
+    student = forms.ModelChoiceField(
+        label="Student",
+        queryset=User.objects.none(),
+        empty_label="Choose a student",
+        error_messages={"required": "Choose the student", "invalid_choice": "Choose a student from the list"},
+    )
+    first_setting = forms.ChoiceField(
+        label="Setting of their first placement (final placements)",
+        required=False,
+        choices=[("", "Not known or recorded here"), *PracticeSetting.choices],
+        help_text="Used only when the portal does not hold the student's first placement.",
+    )
+
+    def __init__(self, *args: Any, students: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students  # type: ignore[attr-defined]
+        self.fields["student"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("propose", "Show proposals", css_class="govuk-button--secondary"))
+
+
+class ConfirmPlacementForm(forms.Form):
+    tutor = forms.ModelChoiceField(
+        label="University tutor",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not named yet",
+        error_messages={"invalid_choice": "Choose a tutor from the list"},
+    )
+    on_site_supervisor = forms.ModelChoiceField(
+        label="On-site supervisor",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose the on-site supervisor",
+        help_text="Needed because the practice educator works off site.",
+        error_messages={"invalid_choice": "Choose someone from the list"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        tutors: QuerySet[User],
+        supervisors: QuerySet[User] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tutor"].queryset = tutors  # type: ignore[attr-defined]
+        self.fields["tutor"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+        if supervisors is None:
+            del self.fields["on_site_supervisor"]
+        else:
+            field = self.fields["on_site_supervisor"]
+            field.required = True
+            field.error_messages["required"] = "Choose an on-site supervisor: the educator works off site"
+            field.queryset = supervisors  # type: ignore[attr-defined]
+            field.label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("confirm", "Confirm placement"))

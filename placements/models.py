@@ -207,3 +207,61 @@ class PlacementOffer(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.places} place(s) in {self.team.name}"
+
+
+class Placement(TimeStampedModel):
+    """A student placed with a team and a practice educator. When the educator works off site,
+    an on-site supervisor in the team supports the student day to day."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "In progress"
+        COMPLETED = "completed", "Completed"
+        ENDED_EARLY = "ended_early", "Ended early"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(
+        PlacementRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="placements"
+    )
+    offer = models.ForeignKey(
+        PlacementOffer, null=True, blank=True, on_delete=models.PROTECT, related_name="placements"
+    )
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    university = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The council (employer) hosting the placement: the team's organisation.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    educator = models.ForeignKey(PracticeEducator, on_delete=models.PROTECT, related_name="placements")
+    on_site_supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=PlacementKind.choices)
+    setting = models.CharField(max_length=30, choices=PracticeSetting.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    days_required = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["-starts_on", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="placements_placement_ends_after_start",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["educator", "starts_on"]),
+            models.Index(fields=["organisation", "status", "starts_on"]),
+            models.Index(fields=["university", "starts_on"]),
+            models.Index(fields=["student", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.student} in {self.team.name}"

@@ -2,13 +2,21 @@
 formatted and each status mapped to its words and colour. Templates only loop."""
 
 import datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from academy.components import Cell, Tag
 
-from .models import PlacementOffer, PlacementRequest, PracticeEducator, PracticeSetting, UniversityPartnership
+from .models import (
+    Placement,
+    PlacementOffer,
+    PlacementRequest,
+    PracticeEducator,
+    PracticeSetting,
+    UniversityPartnership,
+)
 from .rules import Currency, CurrencyState
 
 CURRENCY_COLOURS = {
@@ -184,4 +192,115 @@ def offer_row(offer: PlacementOffer) -> list[object]:
         offer.get_setting_display(),
         Cell(str(offer.places), numeric=True),
         Cell(offer.offered_by.display_name, hint=offer.notes),
+    ]
+
+
+# --- Matching and placements ----------------------------------------------------------------------
+
+
+def educator_about(educator: PracticeEducator) -> str:
+    return f"{educator.get_stage_display()}, {educator.get_role_display().lower()}"
+
+
+PROPOSALS_HEAD = ["Team", "Practice educator", "Setting", Cell("Capacity left", numeric=True), "Suitable"]
+
+
+def proposal_row(proposal: Any, *, confirm_url: str) -> list[object]:
+    educator = proposal.educator
+    verdict = proposal.verdict
+    if verdict.suitable:
+        suitable = Cell(tag=Tag("Suitable", "green"), href="", hint="")
+        who = Cell(
+            educator.user.display_name,
+            href=confirm_url,
+            hint=f"{educator.get_stage_display()}, {educator.get_role_display().lower()}",
+        )
+    else:
+        suitable = Cell(tag=Tag("Not suitable", "red"), hint="; ".join(verdict.reasons))
+        who = Cell(
+            educator.user.display_name,
+            hint=f"{educator.get_stage_display()}, {educator.get_role_display().lower()}",
+        )
+    return [
+        Cell(proposal.offer.team.name, hint=proposal.offer.team.organisation.name),
+        who,
+        proposal.offer.get_setting_display(),
+        Cell(str(verdict.capacity_left), numeric=True),
+        suitable,
+    ]
+
+
+PLACEMENT_STATUS_COLOURS = {
+    "planned": "blue",
+    "active": "turquoise",
+    "completed": "green",
+    "ended_early": "grey",
+}
+
+
+def placement_summary(placement: Placement) -> list[dict[str, object]]:
+    def name(user: Any, empty: str = "Not named") -> object:
+        return Cell(user.display_name, hint=user.email) if user else empty
+
+    rows: list[dict[str, object]] = [
+        {"key": "Student", "value": name(placement.student)},
+        {"key": "University", "value": placement.university.name},
+        {"key": "Tutor", "value": name(placement.tutor)},
+        {"key": "Placement", "value": placement.get_kind_display()},
+        {"key": "Team", "value": Cell(placement.team.name, hint=placement.organisation.name)},
+        {"key": "Setting", "value": placement.get_setting_display()},
+        {
+            "key": "Practice educator",
+            "value": Cell(
+                placement.educator.user.display_name,
+                hint=educator_about(placement.educator),
+            ),
+        },
+    ]
+    if placement.on_site_supervisor_id:
+        rows.append({"key": "On-site supervisor", "value": name(placement.on_site_supervisor)})
+    rows += [
+        {"key": "Dates", "value": f"{day(placement.starts_on)} to {day(placement.ends_on)}"},
+        {"key": "Days required", "value": str(placement.days_required)},
+        {
+            "key": "Status",
+            "value": Cell(
+                tag=Tag(placement.get_status_display(), PLACEMENT_STATUS_COLOURS[placement.status])
+            ),
+        },
+    ]
+    return rows
+
+
+PLACEMENTS_HEAD = ["Student", "Placement", "Team", "Practice educator", "Dates", "Status"]
+
+
+def placement_row(placement: Placement) -> list[object]:
+    return [
+        Cell(placement.student.display_name, href=reverse("placements:placement", args=[placement.pk])),
+        placement.get_kind_display(),
+        Cell(placement.team.name, hint=placement.organisation.name),
+        placement.educator.user.display_name,
+        f"{day(placement.starts_on)} to {day(placement.ends_on)}",
+        Cell(tag=Tag(placement.get_status_display(), PLACEMENT_STATUS_COLOURS[placement.status])),
+    ]
+
+
+def proposal_summary(
+    placement_request: PlacementRequest, *, offer: PlacementOffer, educator: PracticeEducator, student: Any
+) -> list[dict[str, object]]:
+    return [
+        {"key": "Student", "value": Cell(student.display_name, hint=placement_request.university.name)},
+        {"key": "Placement", "value": placement_request.get_kind_display()},
+        {"key": "Team", "value": Cell(offer.team.name, hint=offer.team.organisation.name)},
+        {"key": "Setting", "value": offer.get_setting_display()},
+        {
+            "key": "Practice educator",
+            "value": Cell(educator.user.display_name, hint=educator_about(educator)),
+        },
+        {
+            "key": "Dates",
+            "value": f"{day(placement_request.starts_on)} to {day(placement_request.ends_on)}",
+        },
+        {"key": "Days required", "value": str(placement_request.days_required)},
     ]

@@ -113,3 +113,128 @@ def _latest_current_activity(today: datetime.date, interval_months: int) -> date
     while add_months(guess, interval_months) <= today:
         guess += datetime.timedelta(days=1)
     return guess
+
+
+# --- Matching ------------------------------------------------------------------------------------
+#
+# PEPS (BASW 2022): a stage 2 educator may take responsibility for a final placement; stage 1
+# educators teach and assess students but not the final placement; a trainee works with a
+# stage 2 mentor. SWE's education standards ask for two contrasting settings: a final placement
+# is in a different kind of setting from the student's first.
+
+STAGE_TRAINEE = "trainee"
+STAGE_1 = "stage_1"
+STAGE_2 = "stage_2"
+FIRST = "first"
+FINAL = "final"
+
+
+def academic_year(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The academic year (1 September to 31 August) that `day` falls in: an educator's yearly
+    capacity counts placements starting within it."""
+    start_year = day.year if day.month >= 9 else day.year - 1
+    return datetime.date(start_year, 9, 1), datetime.date(start_year + 1, 8, 31)
+
+
+def stage_allows(*, stage: str, kind: str) -> bool:
+    """Only a stage 2 educator takes a final placement; any stage, a trainee with their
+    mentor included, may take a first."""
+    if kind == FINAL:
+        return stage == STAGE_2
+    return stage in {STAGE_TRAINEE, STAGE_1, STAGE_2}
+
+
+def capacity_left(*, capacity_per_year: int, placements_this_year: int) -> int:
+    return max(capacity_per_year - placements_this_year, 0)
+
+
+def available(
+    *,
+    unavailable_from: datetime.date | None,
+    unavailable_until: datetime.date | None,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> bool:
+    """False when the educator's unavailable period overlaps the placement (both ends count).
+    An open-ended period (no end) runs on; one with no start began long ago."""
+    if unavailable_from is None and unavailable_until is None:
+        return True
+    begins = unavailable_from or datetime.date.min
+    finishes = unavailable_until or datetime.date.max
+    return finishes < starts_on or begins > ends_on
+
+
+def contrasts(*, kind: str, setting: str, first_setting: str | None) -> bool:
+    """A final placement must be in a different kind of setting from the first. A first
+    placement, or a final one whose first is not known, passes."""
+    if kind != FINAL or not first_setting:
+        return True
+    return setting != first_setting
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One educator considered for one team's offer."""
+
+    educator_id: object
+    stage: str
+    settings_offered: tuple[str, ...]
+    capacity_per_year: int
+    placements_this_year: int
+    currency_status: str
+    unavailable_from: datetime.date | None
+    unavailable_until: datetime.date | None
+    same_team: bool
+    off_site: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    suitable: bool
+    reasons: tuple[str, ...]  # why not, in plain words (empty when suitable)
+    capacity_left: int
+
+
+def judge(
+    candidate: Candidate,
+    *,
+    kind: str,
+    setting: str,
+    first_setting: str | None,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> Verdict:
+    """Every rule a match must meet, with the reasons it fails."""
+    reasons = []
+    left = capacity_left(
+        capacity_per_year=candidate.capacity_per_year, placements_this_year=candidate.placements_this_year
+    )
+    if not stage_allows(stage=candidate.stage, kind=kind):
+        reasons.append("Only a stage 2 educator can take a final placement")
+    if left == 0:
+        reasons.append("No capacity left this academic year")
+    if not available(
+        unavailable_from=candidate.unavailable_from,
+        unavailable_until=candidate.unavailable_until,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    ):
+        reasons.append("Not available for these dates")
+    if candidate.currency_status == Currency.LAPSED:
+        reasons.append("Currency has lapsed")
+    if setting not in candidate.settings_offered:
+        reasons.append("Does not offer this setting")
+    if not contrasts(kind=kind, setting=setting, first_setting=first_setting):
+        reasons.append("Same kind of setting as the student's first placement")
+    return Verdict(not reasons, tuple(reasons), left)
+
+
+def rank_key(candidate: Candidate, verdict: Verdict) -> tuple[int, int, int, int]:
+    """Suitable first; then an educator in the offering team, on site, with the most
+    capacity left."""
+    return (
+        0 if verdict.suitable else 1,
+        0 if candidate.same_team else 1,
+        1 if candidate.off_site else 0,
+        -verdict.capacity_left,
+    )

@@ -19,18 +19,27 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
-from academy.models import Membership, Organisation, Team
+from academy.models import Membership, Organisation, Team, User
 from academy.roles import STAFF_ROLES, Role
 from academy.scope import Scope
 from academy.selectors import current_membership_q, organisation_scope_ids, staff_scope_ids
 
 from . import rules
-from .models import EducatorStage, PlacementOffer, PlacementRequest, PracticeEducator, UniversityPartnership
+from .models import (
+    EducatorRole,
+    EducatorStage,
+    Placement,
+    PlacementKind,
+    PlacementOffer,
+    PlacementRequest,
+    PracticeEducator,
+    UniversityPartnership,
+)
 
 # Roles that make and follow placement requests for their university.
 UNIVERSITY_ROLES = frozenset({Role.TUTOR, *STAFF_ROLES})
@@ -269,3 +278,178 @@ def teams_for_offer(*, scope: Scope, placement_request: PlacementRequest) -> Que
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
+
+
+# --- Matching and placements ----------------------------------------------------------------------
+
+
+def students_of(*, university: Organisation) -> QuerySet[User]:
+    """Students with a current role at the university."""
+    return (
+        User.objects.filter(
+            current_membership_q("memberships__"),
+            memberships__organisation=university,
+            memberships__role=Role.STUDENT,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def tutors_of(*, university: Organisation) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            current_membership_q("memberships__"),
+            memberships__organisation=university,
+            memberships__role=Role.TUTOR,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def supervisors_for(*, organisation: Organisation) -> QuerySet[User]:
+    """Who may be a student's on-site supervisor: someone with a current role in the hosting
+    organisation (not a student)."""
+    return (
+        User.objects.filter(current_membership_q("memberships__"), memberships__organisation=organisation)
+        .exclude(memberships__role=Role.STUDENT)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def first_placement_setting(*, student: User) -> str | None:
+    """The setting of the student's first placement, when the portal holds it."""
+    return (
+        Placement.objects.filter(student=student, kind=PlacementKind.FIRST)
+        .exclude(status=Placement.Status.ENDED_EARLY)
+        .order_by("starts_on")
+        .values_list("setting", flat=True)
+        .first()
+    )
+
+
+def offers_with_places_left(*, placement_request: PlacementRequest) -> QuerySet[PlacementOffer]:
+    return offers_of(placement_request=placement_request).annotate(
+        places_taken=Count("placements", filter=~Q(placements__status=Placement.Status.ENDED_EARLY))
+    )
+
+
+def educators_for_request(*, scope: Scope, placement_request: PlacementRequest) -> QuerySet[PracticeEducator]:
+    """Educators in the request's partner (within the staff member's organisations), each with
+    how many placements they take in the academic year the request starts in."""
+    year_start, year_end = rules.academic_year(placement_request.starts_on)
+    org_ids = organisation_scope_ids(organisation=placement_request.partner) & staff_scope_ids(scope=scope)
+    counted = Q(placements__starts_on__gte=year_start, placements__starts_on__lte=year_end) & ~Q(
+        placements__status=Placement.Status.ENDED_EARLY
+    )
+    return (
+        PracticeEducator.objects.filter(organisation_id__in=org_ids)
+        .select_related("user", "team")
+        .annotate(placements_this_year=Count("placements", filter=counted))
+        .order_by("user__full_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Proposal:
+    offer: PlacementOffer
+    educator: PracticeEducator
+    verdict: rules.Verdict
+
+
+def candidate_for(
+    educator: PracticeEducator, *, offer: PlacementOffer, today: datetime.date, placements_this_year: int
+) -> rules.Candidate:
+    return rules.Candidate(
+        educator_id=educator.pk,
+        stage=educator.stage,
+        settings_offered=tuple(educator.settings_offered or ()),
+        capacity_per_year=educator.capacity_per_year,
+        placements_this_year=placements_this_year,
+        currency_status=currency_of(educator, today=today).status,
+        unavailable_from=educator.unavailable_from,
+        unavailable_until=educator.unavailable_until,
+        same_team=educator.team_id == offer.team_id,
+        off_site=educator.role == EducatorRole.OFF_SITE,
+    )
+
+
+def match_proposals(
+    *,
+    scope: Scope,
+    placement_request: PlacementRequest,
+    first_setting: str | None,
+    today: datetime.date,
+) -> list[Proposal]:
+    """Every pairing of a team's offer (with places left) and an educator of the same
+    organisation, judged by the rules and ranked: suitable first. Two queries."""
+    offers = [
+        o
+        for o in offers_with_places_left(placement_request=placement_request)
+        if o.places > getattr(o, "places_taken", 0)
+    ]
+    educators = list(educators_for_request(scope=scope, placement_request=placement_request))
+    ranked = []
+    for offer in offers:
+        for educator in educators:
+            if educator.organisation_id != offer.team.organisation_id:
+                continue
+            candidate = candidate_for(
+                educator,
+                offer=offer,
+                today=today,
+                placements_this_year=getattr(educator, "placements_this_year", 0),
+            )
+            verdict = rules.judge(
+                candidate,
+                kind=placement_request.kind,
+                setting=offer.setting,
+                first_setting=first_setting,
+                starts_on=placement_request.starts_on,
+                ends_on=placement_request.ends_on,
+            )
+            ranked.append((rules.rank_key(candidate, verdict), Proposal(offer, educator, verdict)))
+    ranked.sort(key=lambda pair: pair[0])
+    return [proposal for _, proposal in ranked]
+
+
+def _placements_base() -> QuerySet[Placement]:
+    return Placement.objects.select_related(
+        "student",
+        "university",
+        "tutor",
+        "organisation",
+        "team",
+        "educator__user",
+        "on_site_supervisor",
+        "request",
+    )
+
+
+def placements_visible_to(*, scope: Scope) -> QuerySet[Placement]:
+    """Placements the person may read: academy staff, those hosted in their organisations;
+    a university's staff, their university's; a tutor, their own students'; a student, their
+    own; an educator or on-site supervisor, those they support."""
+    if scope.organisation is None:
+        return Placement.objects.none()
+    if is_register_staff(scope):
+        found = Q(organisation_id__in=staff_scope_ids(scope=scope))
+    elif is_university_member(scope) and scope.holds(*STAFF_ROLES):
+        found = Q(university=scope.organisation)
+    elif scope.organisation.kind == Organisation.Kind.UNIVERSITY:
+        found = Q(university=scope.organisation) & (Q(tutor=scope.user) | Q(student=scope.user))
+    else:
+        found = Q(organisation=scope.organisation) & (
+            Q(educator__user=scope.user) | Q(on_site_supervisor=scope.user)
+        )
+    return _placements_base().filter(found).order_by("-starts_on", "id")
+
+
+def placement_get_for_user(*, scope: Scope, pk: UUID | str) -> Placement:
+    """404 for anyone with no relation to the placement."""
+    found = placements_visible_to(scope=scope).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such placement.")
+    return found

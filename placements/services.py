@@ -7,11 +7,21 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from academy.audit import audit_log
 from academy.models import Membership, Organisation, Team, User
 
-from .models import EducatorStage, PlacementOffer, PlacementRequest, PracticeEducator, UniversityPartnership
+from . import rules, selectors
+from .models import (
+    EducatorRole,
+    EducatorStage,
+    Placement,
+    PlacementOffer,
+    PlacementRequest,
+    PracticeEducator,
+    UniversityPartnership,
+)
 
 EDUCATOR_FIELDS = (
     "stage",
@@ -230,3 +240,109 @@ def placement_offer_create(
         after={"request": str(placement_request.pk), "team": team.pk, "setting": setting, "places": places},
     )
     return offer
+
+
+# --- Matching -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_confirm(
+    *,
+    actor: User,
+    placement_request: PlacementRequest,
+    offer: PlacementOffer,
+    educator: PracticeEducator,
+    student: User,
+    tutor: User | None = None,
+    on_site_supervisor: User | None = None,
+    first_setting: str | None = None,
+    today: datetime.date,
+) -> Placement:
+    """Place `student` with the offer's team and `educator`. Every matching rule is checked
+    again here, with the offer and the educator locked, so two people confirming at once
+    cannot fill a place or an educator's capacity twice."""
+    locked_offer = PlacementOffer.objects.select_for_update().select_related("team").get(pk=offer.pk)
+    locked_educator = PracticeEducator.objects.select_for_update().get(pk=educator.pk)
+    if placement_request.status != PlacementRequest.Status.OPEN:
+        raise ValidationError("This request is no longer open")
+    if locked_offer.request_id != placement_request.pk:
+        raise ValidationError("That offer belongs to another request")
+    live = ~Q(status=Placement.Status.ENDED_EARLY)
+    if Placement.objects.filter(live, offer=locked_offer).count() >= locked_offer.places:
+        raise ValidationError("Every place this team offered is filled")
+    if locked_educator.organisation_id != locked_offer.team.organisation_id:
+        raise ValidationError("The educator must work in the organisation of the team offering the place")
+    if not selectors.students_of(university=placement_request.university).filter(pk=student.pk).exists():
+        raise ValidationError({"student": "Choose a student of the university that asked for places"})
+    if (
+        tutor is not None
+        and not selectors.tutors_of(university=placement_request.university).filter(pk=tutor.pk).exists()
+    ):
+        raise ValidationError({"tutor": "Choose a tutor of the student's university"})
+    if Placement.objects.filter(live, student=student, kind=placement_request.kind).exists():
+        raise ValidationError({"student": "This student already has a placement of this kind"})
+    off_site = locked_educator.role == EducatorRole.OFF_SITE
+    if off_site and on_site_supervisor is None:
+        raise ValidationError(
+            {"on_site_supervisor": "Choose an on-site supervisor: the educator works off site"}
+        )
+    if on_site_supervisor is not None and not (
+        selectors.supervisors_for(organisation=locked_offer.team.organisation)
+        .filter(pk=on_site_supervisor.pk)
+        .exists()
+    ):
+        raise ValidationError({"on_site_supervisor": "Choose someone who works in the hosting organisation"})
+    recorded_first = selectors.first_placement_setting(student=student)
+    first = recorded_first or first_setting
+    year_start, year_end = rules.academic_year(placement_request.starts_on)
+    taken = Placement.objects.filter(
+        live, educator=locked_educator, starts_on__gte=year_start, starts_on__lte=year_end
+    ).count()
+    verdict = rules.judge(
+        selectors.candidate_for(locked_educator, offer=locked_offer, today=today, placements_this_year=taken),
+        kind=placement_request.kind,
+        setting=locked_offer.setting,
+        first_setting=first,
+        starts_on=placement_request.starts_on,
+        ends_on=placement_request.ends_on,
+    )
+    if not verdict.suitable:
+        raise ValidationError(list(verdict.reasons))
+    placement = Placement(
+        request=placement_request,
+        offer=locked_offer,
+        student=student,
+        university=placement_request.university,
+        tutor=tutor,
+        organisation=locked_offer.team.organisation,
+        team=locked_offer.team,
+        educator=locked_educator,
+        on_site_supervisor=on_site_supervisor if off_site else None,
+        kind=placement_request.kind,
+        setting=locked_offer.setting,
+        starts_on=placement_request.starts_on,
+        ends_on=placement_request.ends_on,
+        days_required=placement_request.days_required,
+        confirmed_by=actor,
+    )
+    placement.full_clean()
+    placement.save()
+    filled = Placement.objects.filter(live, request=placement_request).count() >= placement_request.students
+    if filled:
+        PlacementRequest.objects.filter(pk=placement_request.pk).update(status=PlacementRequest.Status.FILLED)
+        placement_request.status = PlacementRequest.Status.FILLED
+    audit_log(
+        actor=actor,
+        verb="placements.placement_confirm",
+        obj=placement,
+        organisation=placement.organisation,
+        after={
+            "student": str(student.pk),
+            "team": placement.team_id,
+            "educator": str(locked_educator.pk),
+            "kind": placement.kind,
+            "setting": placement.setting,
+            "request_filled": filled,
+        },
+    )
+    return placement

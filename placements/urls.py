@@ -19,3 +19,10 @@ urlpatterns += [
     path("requests/<uuid:pk>/", views.placement_request, name="request"),
     path("requests/<uuid:pk>/offer/", views.offer_add, name="offer_add"),
 ]
+
+urlpatterns += [
+    path("requests/<uuid:pk>/match/", views.match, name="match"),
+    path("requests/<uuid:pk>/match/confirm/", views.match_confirm, name="match_confirm"),
+    path("", views.placements, name="placements"),
+    path("<uuid:pk>/", views.placement, name="placement"),
+]

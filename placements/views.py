@@ -2,10 +2,12 @@
 redirect. Data comes only through the access selectors in `selectors.py`."""
 
 from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +17,16 @@ from academy.roles import STAFF_ROLES
 from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
 from . import presenters, selectors, services
-from .forms import EducatorForm, OfferForm, PartnershipForm, PlacementRequestForm, RegisterFilterForm
+from .forms import (
+    ConfirmPlacementForm,
+    EducatorForm,
+    MatchStudentForm,
+    OfferForm,
+    PartnershipForm,
+    PlacementRequestForm,
+    RegisterFilterForm,
+)
+from .models import EducatorRole
 from .services import EDUCATOR_FIELDS
 
 # --- The register of practice educators --------------------------------------------------------
@@ -203,8 +214,12 @@ def request_add(request: AcademyRequest) -> HttpResponse:
 def _request_page(
     request: AcademyRequest, placement_request: Any, offer_form: OfferForm | None
 ) -> HttpResponse:
-    offers = selectors.offers_of(placement_request=placement_request)
+    offers = list(selectors.offers_of(placement_request=placement_request))
+    placed = selectors.placements_visible_to(scope=request.scope).filter(request=placement_request)
     context = {
+        "placed_head": presenters.PLACEMENTS_HEAD,
+        "placed": [presenters.placement_row(p) for p in placed],
+        "can_match": offer_form is not None and bool(offers),
         "placement_request": placement_request,
         "summary": presenters.request_summary(placement_request),
         "offers_head": presenters.OFFERS_HEAD,
@@ -238,3 +253,128 @@ def offer_add(request: AcademyRequest, pk: str) -> HttpResponse:
             messages.success(request, "Places offered.")
             return redirect("placements:request", found.pk)
     return _request_page(request, found, form)
+
+
+# --- Matching and placements ----------------------------------------------------------------------
+
+
+def _confirm_url(placement_request: Any, proposal: Any, *, student: Any, first_setting: str) -> str:
+    query = {"offer": proposal.offer.pk, "educator": proposal.educator.pk, "student": student.pk}
+    if first_setting:
+        query["first_setting"] = first_setting
+    return reverse("placements:match_confirm", args=[placement_request.pk]) + "?" + urlencode(query)
+
+
+@require_GET
+def match(request: AcademyRequest, pk: str) -> HttpResponse:
+    """Proposals for one student: each team's offer paired with the educators of its
+    organisation, judged by the matching rules, suitable first."""
+    scope = request.scope
+    found = selectors.request_get_for_user(scope=scope, pk=pk, write=True)
+    form = MatchStudentForm(
+        request.GET if "student" in request.GET else None,
+        students=selectors.students_of(university=found.university),
+    )
+    student = form.cleaned_data["student"] if form.is_bound and form.is_valid() else None
+    first_setting = form.cleaned_data.get("first_setting", "") if student else ""
+    recorded_first = selectors.first_placement_setting(student=student) if student else None
+    proposals = (
+        selectors.match_proposals(
+            scope=scope,
+            placement_request=found,
+            first_setting=recorded_first or first_setting or None,
+            today=selectors.today(),
+        )
+        if student
+        else []
+    )
+    rows = [
+        presenters.proposal_row(
+            p, confirm_url=_confirm_url(found, p, student=student, first_setting=first_setting)
+        )
+        for p in proposals
+    ]
+    context = {
+        "placement_request": found,
+        "form": form,
+        "student": student,
+        "recorded_first": recorded_first,
+        "head": presenters.PROPOSALS_HEAD,
+        "rows": rows,
+        "suitable": sum(1 for p in proposals if p.verdict.suitable),
+    }
+    return render(request, "placements/match.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def match_confirm(request: AcademyRequest, pk: str) -> HttpResponse:
+    scope = request.scope
+    found = selectors.request_get_for_user(scope=scope, pk=pk, write=True)
+    wanted = [_uuid_or_none(request.GET.get(name)) for name in ("offer", "educator", "student")]
+    if None in wanted:
+        raise Http404("That proposal is no longer on offer.")
+    offer_pk, educator_pk, student_pk = (str(pk) for pk in wanted)
+    offer = selectors.offers_of(placement_request=found).filter(pk=offer_pk).first()
+    educator = (
+        selectors.educators_for_request(scope=scope, placement_request=found).filter(pk=educator_pk).first()
+    )
+    student = selectors.students_of(university=found.university).filter(pk=student_pk).first()
+    if offer is None or educator is None or student is None:
+        raise Http404("That proposal is no longer on offer.")
+    off_site = educator.role == EducatorRole.OFF_SITE
+    form = ConfirmPlacementForm(
+        posted(request),
+        initial={"tutor": found.requested_by if found.requested_by_id else None},
+        tutors=selectors.tutors_of(university=found.university),
+        supervisors=selectors.supervisors_for(organisation=offer.team.organisation) if off_site else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_confirm(
+                actor=request.user,
+                placement_request=found,
+                offer=offer,
+                educator=educator,
+                student=student,
+                first_setting=request.GET.get("first_setting") or None,
+                today=selectors.today(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{student.display_name} is placed with {offer.team.name}.")
+            return redirect("placements:placement", placement.pk)
+    context = {
+        "placement_request": found,
+        "form": form,
+        "summary": presenters.proposal_summary(found, offer=offer, educator=educator, student=student),
+        "back_url": reverse("placements:match", args=[found.pk]) + "?" + urlencode({"student": student.pk}),
+    }
+    return render(request, "placements/match_confirm.html", context)
+
+
+def _uuid_or_none(value: str | None) -> str | None:
+    try:
+        return str(UUID(value or ""))
+    except ValueError:
+        return None
+
+
+@require_GET
+def placement(request: AcademyRequest, pk: str) -> HttpResponse:
+    found = selectors.placement_get_for_user(scope=request.scope, pk=pk)
+    context = {"placement": found, "summary": presenters.placement_summary(found)}
+    return render(request, "placements/placement.html", context)
+
+
+@require_GET
+def placements(request: AcademyRequest) -> HttpResponse:
+    page = paginate(request, selectors.placements_visible_to(scope=request.scope))
+    context = {
+        "page": page,
+        "head": presenters.PLACEMENTS_HEAD,
+        "rows": [presenters.placement_row(p) for p in page.object_list],
+        "is_staff": selectors.is_register_staff(request.scope),
+    }
+    return render(request, "placements/placements.html", context)

@@ -7,6 +7,7 @@ from academy.tests.factories import OrganisationFactory, TeamFactory, UserFactor
 from placements.models import (
     EducatorRole,
     EducatorStage,
+    Placement,
     PlacementKind,
     PlacementOffer,
     PlacementRequest,
@@ -62,3 +63,26 @@ class PlacementOfferFactory(factory.django.DjangoModelFactory):
     setting = PracticeSetting.ADULTS
     places = 1
     offered_by = factory.SubFactory(UserFactory)
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    offer = factory.SubFactory(PlacementOfferFactory)
+    request = factory.SelfAttribute("offer.request")
+    student = factory.SubFactory(UserFactory)
+    university = factory.SelfAttribute("request.university")
+    team = factory.SelfAttribute("offer.team")
+    organisation = factory.SelfAttribute("team.organisation")
+    educator = factory.SubFactory(
+        PracticeEducatorFactory,
+        organisation=factory.SelfAttribute("..organisation"),
+        stage=EducatorStage.STAGE_2,
+    )
+    kind = factory.SelfAttribute("request.kind")
+    setting = factory.SelfAttribute("offer.setting")
+    starts_on = factory.SelfAttribute("request.starts_on")
+    ends_on = factory.SelfAttribute("request.ends_on")
+    days_required = factory.SelfAttribute("request.days_required")
+    confirmed_by = factory.SubFactory(UserFactory)

@@ -14,7 +14,14 @@ from academy.testing.isolation import SIBLING, UNRELATED, IsolationCheck
 from academy.tests.factories import MembershipFactory, TeamFactory, UserFactory
 from conftest import Orgs
 from placements.demo import load_placements_demo
-from placements.models import EducatorRole, EducatorStage, PlacementOffer, PlacementRequest, PracticeEducator
+from placements.models import (
+    EducatorRole,
+    EducatorStage,
+    Placement,
+    PlacementOffer,
+    PlacementRequest,
+    PracticeEducator,
+)
 from placements.tests.factories import PracticeEducatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +267,6 @@ def test_demo_loader_is_idempotent(db: None) -> None:
     assert PracticeEducator.objects.count() == first
     assert PlacementRequest.objects.count() == 2
     assert PlacementOffer.objects.count() == 1
+    placement = Placement.objects.get()
+    assert placement.student.email == "student@demo.academy.test"
+    assert placement.on_site_supervisor is not None

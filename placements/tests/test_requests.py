@@ -12,6 +12,7 @@ from academy.tests.factories import MembershipFactory, OrganisationFactory, Team
 from conftest import Orgs
 from placements.models import PlacementOffer, PlacementRequest, UniversityPartnership
 from placements.tests.factories import (
+    PlacementFactory,
     PlacementOfferFactory,
     PlacementRequestFactory,
     UniversityPartnershipFactory,
@@ -214,10 +215,12 @@ def test_requests_list_query_count(
 def test_request_page_query_count(client: Any, psw: Any, orgs: Orgs, django_assert_num_queries: Any) -> None:
     placement_request = _request_to(orgs.home, orgs.university)
     for _ in range(3):
-        PlacementOfferFactory(request=placement_request, team=TeamFactory(organisation=orgs.home))
+        offer = PlacementOfferFactory(request=placement_request, team=TeamFactory(organisation=orgs.home))
+        PlacementFactory(offer=offer)
     client.force_login(psw)
     # base (4) + the request with university, partner and requester + its offers with team,
-    # organisation and who offered + the teams for the offer form
-    with django_assert_num_queries(BASE_MFA + 3):
+    # organisation and who offered + the students placed, with their people and team + the
+    # teams for the offer form
+    with django_assert_num_queries(BASE_MFA + 4):
         response = client.get(reverse("placements:request", args=[placement_request.pk]))
     assert response.status_code == 200

@@ -106,3 +106,153 @@ def test_database_cutoffs_agree_with_the_rule(today: datetime.date, months: int)
             assert status == Currency.LAPSING, activity
         else:
             assert status == Currency.CURRENT, activity
+
+
+# --- Matching rules --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2026, 8, 31), (D(2025, 9, 1), D(2026, 8, 31))),
+        (D(2026, 9, 1), (D(2026, 9, 1), D(2027, 8, 31))),
+        (D(2027, 1, 15), (D(2026, 9, 1), D(2027, 8, 31))),
+    ],
+)
+def test_academic_year_turns_on_1_september(day: datetime.date, expected: tuple[datetime.date, ...]) -> None:
+    assert rules.academic_year(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("stage", "kind", "allowed"),
+    [
+        ("stage_2", "final", True),
+        ("stage_1", "final", False),
+        ("trainee", "final", False),
+        ("stage_1", "first", True),
+        ("trainee", "first", True),
+        ("stage_2", "first", True),
+    ],
+)
+def test_only_stage_2_takes_a_final_placement(stage: str, kind: str, allowed: bool) -> None:
+    assert rules.stage_allows(stage=stage, kind=kind) is allowed
+
+
+@pytest.mark.parametrize(
+    ("capacity", "taken", "left"), [(2, 0, 2), (2, 1, 1), (2, 2, 0), (1, 3, 0), (0, 0, 0)]
+)
+def test_capacity_left(capacity: int, taken: int, left: int) -> None:
+    assert rules.capacity_left(capacity_per_year=capacity, placements_this_year=taken) == left
+
+
+@pytest.mark.parametrize(
+    ("unavailable", "expected"),
+    [
+        ((None, None), True),
+        ((D(2027, 1, 1), D(2027, 1, 10)), True),  # ends the day before the placement starts
+        ((D(2027, 1, 1), D(2027, 1, 11)), False),  # ends on the first day
+        ((D(2027, 5, 28), D(2027, 6, 30)), False),  # starts on the last day
+        ((D(2027, 5, 29), D(2027, 6, 30)), True),  # starts the day after
+        ((None, D(2027, 2, 1)), False),  # unavailable until after the start
+        ((D(2027, 3, 1), None), False),  # unavailable from mid-placement onwards
+        ((D(2027, 6, 1), None), True),
+    ],
+)
+def test_availability_boundaries(unavailable: tuple[datetime.date | None, ...], expected: bool) -> None:
+    assert (
+        rules.available(
+            unavailable_from=unavailable[0],
+            unavailable_until=unavailable[1],
+            starts_on=D(2027, 1, 11),
+            ends_on=D(2027, 5, 28),
+        )
+        is expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "setting", "first", "expected"),
+    [
+        ("final", "adults", "adults", False),
+        ("final", "children_families", "adults", True),
+        ("final", "adults", None, True),
+        ("first", "adults", "adults", True),
+    ],
+)
+def test_final_placement_contrasts_with_the_first(
+    kind: str, setting: str, first: str | None, expected: bool
+) -> None:
+    assert rules.contrasts(kind=kind, setting=setting, first_setting=first) is expected
+
+
+def _candidate(**overrides: object) -> rules.Candidate:
+    values: dict[str, object] = {
+        "educator_id": 1,
+        "stage": "stage_2",
+        "settings_offered": ("adults",),
+        "capacity_per_year": 1,
+        "placements_this_year": 0,
+        "currency_status": Currency.CURRENT,
+        "unavailable_from": None,
+        "unavailable_until": None,
+        "same_team": True,
+        "off_site": False,
+    }
+    values.update(overrides)
+    return rules.Candidate(**values)  # type: ignore[arg-type]
+
+
+def _judge(candidate: rules.Candidate, **overrides: object) -> rules.Verdict:
+    values: dict[str, object] = {
+        "kind": "final",
+        "setting": "adults",
+        "first_setting": "children_families",
+        "starts_on": D(2027, 1, 11),
+        "ends_on": D(2027, 5, 28),
+    }
+    values.update(overrides)
+    return rules.judge(candidate, **values)  # type: ignore[arg-type]
+
+
+def test_judge_passes_a_suitable_educator() -> None:
+    verdict = _judge(_candidate())
+    assert verdict.suitable
+    assert verdict.reasons == ()
+    assert verdict.capacity_left == 1
+
+
+def test_judge_gives_every_reason() -> None:
+    verdict = _judge(
+        _candidate(
+            stage="stage_1",
+            placements_this_year=1,
+            currency_status=Currency.LAPSED,
+            settings_offered=("health",),
+            unavailable_from=D(2027, 2, 1),
+        ),
+        first_setting="adults",
+    )
+    assert not verdict.suitable
+    assert set(verdict.reasons) == {
+        "Only a stage 2 educator can take a final placement",
+        "No capacity left this academic year",
+        "Not available for these dates",
+        "Currency has lapsed",
+        "Does not offer this setting",
+        "Same kind of setting as the student's first placement",
+    }
+
+
+def test_ranking_prefers_suitable_then_own_team_then_on_site_then_capacity() -> None:
+    pairs = [
+        (name, candidate, _judge(candidate))
+        for name, candidate in [
+            ("unsuitable", _candidate(stage="stage_1")),
+            ("other team", _candidate(same_team=False, capacity_per_year=3)),
+            ("off site", _candidate(off_site=True)),
+            ("more capacity", _candidate(capacity_per_year=3)),
+            ("less capacity", _candidate()),
+        ]
+    ]
+    ordered = [name for name, c, v in sorted(pairs, key=lambda p: rules.rank_key(p[1], p[2]))]
+    assert ordered == ["more capacity", "less capacity", "off site", "other team", "unsuitable"]

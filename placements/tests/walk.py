@@ -4,6 +4,7 @@ council read and change it, the educator reads it (403 to change it), and everyo
 it does not exist (404)."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -11,7 +12,12 @@ from academy.roles import STAFF_ROLES, Role
 from academy.testing.walk import Persona, Rule, WalkRegistry, World
 from academy.tests.walk import REACHES_HOME, staff_only
 from placements.models import EducatorStage
-from placements.tests.factories import PlacementRequestFactory, PracticeEducatorFactory
+from placements.tests.factories import (
+    PlacementFactory,
+    PlacementOfferFactory,
+    PlacementRequestFactory,
+    PracticeEducatorFactory,
+)
 
 EDUCATOR = "practice_educator"
 
@@ -70,7 +76,8 @@ def _request_page(persona: Persona) -> int:
 
 
 def _offer(persona: Persona) -> int:
-    # An empty form: staff see it again with its errors; the tutor may read but not offer.
+    # Staff of the partner offer places and match students (an empty offer form comes back
+    # with its errors); the tutor may read the request but not do either.
     if persona.role == Role.TUTOR:
         return 403
     return 200 if persona.role in STAFF_ROLES and persona.organisation in REACHES_HOME else 404
@@ -80,7 +87,41 @@ def _staff_or_tutor(persona: Persona) -> int:
     return 200 if persona.role in STAFF_ROLES or persona.role == Role.TUTOR else 403
 
 
+def _offer_obj(world: World) -> Any:
+    """Places offered by the educator's own team against the walk's request."""
+    team = world["educator_entry"].user.memberships.get().team
+    return PlacementOfferFactory(request=world["placement_request"], team=team, places=3)
+
+
+def _placement(world: World) -> Any:
+    return PlacementFactory(
+        offer=world["placement_offer"],
+        educator=world["educator_entry"],
+        student=world.persona("student"),
+        tutor=world.persona("tutor"),
+    )
+
+
+def _confirm_path(world: World, persona: str) -> str:
+    query = urlencode(
+        {
+            "offer": world["placement_offer"].pk,
+            "educator": world["educator_entry"].pk,
+            "student": world.persona("student").pk,
+        }
+    )
+    return reverse("placements:match_confirm", args=[world["placement_request"].pk]) + "?" + query
+
+
+def _placement_page(persona: Persona) -> int:
+    if persona.name in {"student", "tutor", EDUCATOR}:
+        return 200
+    return 200 if persona.role in STAFF_ROLES and persona.organisation in REACHES_HOME else 404
+
+
 def register(walk: WalkRegistry) -> None:
+    walk.add_object("placement_offer", _offer_obj)
+    walk.add_object("placement", _placement)
     walk.add_object("educator_entry", _entry)
     walk.add_object("placement_request", _request)
     walk.add_rules(
@@ -106,6 +147,10 @@ def register(walk: WalkRegistry) -> None:
                 lambda w, p: reverse("placements:request_add"), expect={"tutor": 200}, default=403
             ),
             "placements:request": Rule(_of("placements:request", "placement_request"), expect=_request_page),
+            "placements:match": Rule(_of("placements:match", "placement_request"), expect=_offer),
+            "placements:match_confirm": Rule(_confirm_path, expect=_offer),
+            "placements:placements": Rule(lambda w, p: reverse("placements:placements")),
+            "placements:placement": Rule(_of("placements:placement", "placement"), expect=_placement_page),
             "placements:offer_add": Rule(
                 _of("placements:offer_add", "placement_request"), method="POST", expect=_offer
             ),
