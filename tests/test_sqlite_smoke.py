@@ -48,8 +48,9 @@ def test_migrate_and_load_demo_on_sqlite(tmp_path: Path) -> None:
         ).fetchone()[0]
         asye_records = db.execute("select count(*) from asye_asyerecord").fetchone()[0]
     # The core's 12 people (one whose employment has ended), and the ASYE demo's 7 more NQSWs
-    # (asye/demo.py) with 8 records.
-    assert users == 19
-    assert memberships == 19
+    # (asye/demo.py) with 8 records, and the placements demo's on-site supervisor and second
+    # student (placements/demo.py).
+    assert users == 21
+    assert memberships == 21
     assert asye_records == 8
     assert pcf > 0
