@@ -10,7 +10,14 @@ from django.db.models import QuerySet
 
 from academy.models import Membership, Organisation, Team, User
 
-from .models import EducatorRole, EducatorStage, PlacementKind, PracticeSetting, UniversityPartnership
+from .models import (
+    DayKind,
+    EducatorRole,
+    EducatorStage,
+    PlacementKind,
+    PracticeSetting,
+    UniversityPartnership,
+)
 from .rules import Currency
 
 
@@ -320,3 +327,45 @@ class ConfirmPlacementForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("confirm", "Confirm placement"))
+
+
+class DayForm(forms.Form):
+    day = _date("Day", "For example, 14 1 2027", required=True)
+    kind = forms.ChoiceField(
+        label="What kind of day",
+        choices=DayKind.choices,
+        widget=forms.RadioSelect,
+        help_text="Skills days count towards the requirement only up to the cap.",
+        error_messages={"required": "Choose the kind of day"},
+    )
+    note = forms.CharField(
+        label="What you did (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Do not name people who use services.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].error_messages["required"] = "Enter the day"
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Record day"))
+
+
+class ExtensionForm(forms.Form):
+    ends_on = _date("New end date", "For example, 9 7 2027", required=True)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for the extension"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"].error_messages["required"] = "Enter the new end date"
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Extend placement"))

@@ -265,3 +265,61 @@ class Placement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.student} in {self.team.name}"
+
+
+class DayKind(models.TextChoices):
+    PRACTICE = "practice", "Practice day"
+    SKILLS = "skills", "Skills day"
+    ABSENCE = "absence", "Absence"
+
+
+class PlacementDay(TimeStampedModel):
+    """One day of a placement as the student records it: a practice day, a skills day, or an
+    absence. It counts once the practice educator or the on-site supervisor confirms it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    kind = models.CharField(max_length=20, choices=DayKind.choices)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["placement", "-day"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["placement", "day"], name="placements_day_once"),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | models.Q(confirmed_by__isnull=False),
+                name="placements_day_confirmed_by_someone",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["placement", "kind", "confirmed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.day:%Y-%m-%d}"
+
+
+class PlacementExtension(TimeStampedModel):
+    """An agreed change to a placement's end date (append-only: the latest is in force)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="extensions")
+    previous_ends_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=500)
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["placement", "created_at"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("previous_ends_on")),
+                name="placements_extension_moves_the_end_later",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Extended to {self.ends_on:%Y-%m-%d}"

@@ -7,17 +7,19 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from academy.components import Cell, Tag
+from academy.components import Cell, PostButton, Tag
 
 from .models import (
     Placement,
+    PlacementDay,
+    PlacementExtension,
     PlacementOffer,
     PlacementRequest,
     PracticeEducator,
     PracticeSetting,
     UniversityPartnership,
 )
-from .rules import Currency, CurrencyState
+from .rules import Currency, CurrencyState, DaysSummary
 
 CURRENCY_COLOURS = {
     Currency.IN_TRAINING: "blue",
@@ -303,4 +305,61 @@ def proposal_summary(
             "value": f"{day(placement_request.starts_on)} to {day(placement_request.ends_on)}",
         },
         {"key": "Days required", "value": str(placement_request.days_required)},
+    ]
+
+
+# --- Placement days ---------------------------------------------------------------------------------
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def days_summary_rows(summary: DaysSummary) -> list[dict[str, object]]:
+    if summary.met:
+        total = Cell(f"{summary.counted} of {summary.required} days", tag=Tag("Requirement met", "green"))
+    else:
+        total = Cell(
+            f"{summary.counted} of {summary.required} days",
+            tag=Tag(f"{summary.short_by} short", "yellow"),
+        )
+    skills = _plural(summary.skills, "skills day", "skills days")
+    if summary.skills_over_cap:
+        skills += f" ({summary.skills_over_cap} over the cap, not counted)"
+    return [
+        {"key": "Days counted", "value": total},
+        {"key": "Practice days confirmed", "value": str(summary.practice)},
+        {"key": "Skills days confirmed", "value": skills},
+        {"key": "Waiting to be confirmed", "value": _plural(summary.awaiting, "day", "days")},
+        {"key": "Absences", "value": _plural(summary.absences, "day", "days")},
+    ]
+
+
+DAYS_HEAD = ["Day", "Kind", "Note", "Confirmed"]
+
+
+def day_row(entry: PlacementDay, *, confirm_url: str) -> list[object]:
+    if entry.confirmed_at:
+        confirmed = Cell(
+            tag=Tag("Confirmed", "green"),
+            hint=f"by {entry.confirmed_by.display_name}" if entry.confirmed_by else "",
+        )
+    elif entry.kind == "absence":
+        confirmed = Cell(tag=Tag("Not counted", "grey"))
+    elif confirm_url:
+        confirmed = Cell(buttons=[PostButton(confirm_url, "Confirm", hidden=f"{day(entry.day)}")])
+    else:
+        confirmed = Cell(tag=Tag("Waiting", "grey"))
+    return [day(entry.day), entry.get_kind_display(), entry.note, confirmed]
+
+
+EXTENSIONS_HEAD = ["Agreed", "From", "To", "Reason"]
+
+
+def extension_row(extension: PlacementExtension) -> list[object]:
+    return [
+        Cell(day(timezone.localtime(extension.created_at).date()), hint=extension.agreed_by.display_name),
+        day(extension.previous_ends_on),
+        day(extension.ends_on),
+        extension.reason,
     ]

@@ -238,3 +238,65 @@ def rank_key(candidate: Candidate, verdict: Verdict) -> tuple[int, int, int, int
         1 if candidate.off_site else 0,
         -verdict.capacity_left,
     )
+
+
+# --- Placement days -------------------------------------------------------------------------------
+#
+# SWE's education standards: at least 200 days of practice learning over the degree, up to 30
+# of them skills days. The cap is a setting; a student's skills days counted on earlier
+# placements use up part of it.
+
+DEFAULT_SKILLS_DAYS_CAP = 30
+
+
+def skills_days_cap() -> int:
+    return int(getattr(settings, "PLACEMENTS_SKILLS_DAYS_CAP", DEFAULT_SKILLS_DAYS_CAP))
+
+
+@dataclass(frozen=True)
+class DaysSummary:
+    required: int
+    practice: int  # confirmed practice days
+    skills: int  # confirmed skills days
+    skills_counted: int  # of those, within the cap
+    absences: int
+    awaiting: int  # recorded, not yet confirmed (absences aside)
+
+    @property
+    def skills_over_cap(self) -> int:
+        return self.skills - self.skills_counted
+
+    @property
+    def counted(self) -> int:
+        return self.practice + self.skills_counted
+
+    @property
+    def short_by(self) -> int:
+        return max(self.required - self.counted, 0)
+
+    @property
+    def met(self) -> bool:
+        return self.counted >= self.required
+
+
+def days_summary(
+    *,
+    required: int,
+    practice: int,
+    skills: int,
+    absences: int,
+    awaiting: int,
+    skills_cap: int,
+    skills_used_elsewhere: int = 0,
+) -> DaysSummary:
+    """The running total against the requirement: confirmed practice days, plus confirmed
+    skills days up to what is left of the cap. Absences and unconfirmed days never count."""
+    cap_left = max(skills_cap - skills_used_elsewhere, 0)
+    return DaysSummary(
+        required=required,
+        practice=practice,
+        skills=skills,
+        skills_counted=min(skills, cap_left),
+        absences=absences,
+        awaiting=awaiting,
+    )

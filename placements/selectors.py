@@ -31,9 +31,12 @@ from academy.selectors import current_membership_q, organisation_scope_ids, staf
 
 from . import rules
 from .models import (
+    DayKind,
     EducatorRole,
     EducatorStage,
     Placement,
+    PlacementDay,
+    PlacementExtension,
     PlacementKind,
     PlacementOffer,
     PlacementRequest,
@@ -447,9 +450,101 @@ def placements_visible_to(*, scope: Scope) -> QuerySet[Placement]:
     return _placements_base().filter(found).order_by("-starts_on", "id")
 
 
-def placement_get_for_user(*, scope: Scope, pk: UUID | str) -> Placement:
-    """404 for anyone with no relation to the placement."""
+# Who someone is to a placement.
+STAFF = "staff"
+STUDENT = "student"
+EDUCATOR = "educator"
+SUPERVISOR = "supervisor"
+TUTOR = "tutor"
+UNIVERSITY_STAFF = "university_staff"
+
+# What each relation may do besides reading the placement's summary.
+DAY_RECORDERS = frozenset({STUDENT})
+DAY_CONFIRMERS = frozenset({EDUCATOR, SUPERVISOR})
+EXTENDERS = frozenset({STAFF, EDUCATOR})
+# Who reads the day-by-day log and its notes. A tutor and the university's staff see the
+# running total against the requirement, not the log (what the placement shares with them).
+LOG_READERS = frozenset({STAFF, STUDENT, EDUCATOR, SUPERVISOR})
+
+
+def placement_relations(*, scope: Scope, placement: Placement) -> frozenset[str]:
+    """How the person relates to a placement they can see (no query)."""
+    found = set()
+    if is_register_staff(scope):
+        found.add(STAFF)
+    if is_university_member(scope) and scope.holds(*STAFF_ROLES):
+        found.add(UNIVERSITY_STAFF)
+    if placement.student_id == scope.user.pk:
+        found.add(STUDENT)
+    if placement.tutor_id == scope.user.pk:
+        found.add(TUTOR)
+    if placement.educator.user_id == scope.user.pk:
+        found.add(EDUCATOR)
+    if placement.on_site_supervisor_id == scope.user.pk:
+        found.add(SUPERVISOR)
+    return frozenset(found)
+
+
+def placement_get_for_user(
+    *, scope: Scope, pk: UUID | str, write: str = ""
+) -> tuple[Placement, frozenset[str]]:
+    """A placement and how the person relates to it: 404 for anyone with no relation; 403
+    when `write` is "days" and it is not their own placement, "confirm" and they are neither
+    its educator nor its on-site supervisor, "extend" and they are neither academy staff nor
+    its educator."""
     found = placements_visible_to(scope=scope).filter(pk=pk).first()
     if found is None:
         raise Http404("No such placement.")
+    relations = placement_relations(scope=scope, placement=found)
+    if write == "days" and not relations & DAY_RECORDERS:
+        raise PermissionDenied("Only the student records their days.")
+    if write == "confirm" and not relations & DAY_CONFIRMERS:
+        raise PermissionDenied("Only the practice educator or the on-site supervisor confirms days.")
+    if write == "extend" and not relations & EXTENDERS:
+        raise PermissionDenied("Only the academy or the practice educator extends a placement.")
+    return found, relations
+
+
+def days_of(*, placement: Placement) -> QuerySet[PlacementDay]:
+    return PlacementDay.objects.filter(placement=placement).select_related("confirmed_by").order_by("-day")
+
+
+def day_get_for_user(*, scope: Scope, pk: UUID | str, day_pk: UUID | str) -> PlacementDay:
+    """A day of a placement, for the educator or on-site supervisor to confirm."""
+    placement, _ = placement_get_for_user(scope=scope, pk=pk, write="confirm")
+    found = PlacementDay.objects.filter(placement=placement, pk=day_pk).first()
+    if found is None:
+        raise Http404("No such day on this placement.")
+    found.placement = placement
     return found
+
+
+def placement_days_summary(*, placement: Placement) -> rules.DaysSummary:
+    """The running total against the requirement (one query over the student's days on every
+    placement: skills days counted elsewhere use up part of the cap)."""
+    here = Q(placement=placement)
+    confirmed = Q(confirmed_at__isnull=False)
+    totals = PlacementDay.objects.filter(placement__student_id=placement.student_id).aggregate(
+        practice=Count("id", filter=here & confirmed & Q(kind=DayKind.PRACTICE)),
+        skills=Count("id", filter=here & confirmed & Q(kind=DayKind.SKILLS)),
+        absences=Count("id", filter=here & Q(kind=DayKind.ABSENCE)),
+        awaiting=Count("id", filter=here & Q(confirmed_at__isnull=True) & ~Q(kind=DayKind.ABSENCE)),
+        skills_elsewhere=Count("id", filter=~here & confirmed & Q(kind=DayKind.SKILLS)),
+    )
+    return rules.days_summary(
+        required=placement.days_required,
+        practice=totals["practice"],
+        skills=totals["skills"],
+        absences=totals["absences"],
+        awaiting=totals["awaiting"],
+        skills_cap=rules.skills_days_cap(),
+        skills_used_elsewhere=totals["skills_elsewhere"],
+    )
+
+
+def extensions_of(*, placement: Placement) -> QuerySet[PlacementExtension]:
+    return (
+        PlacementExtension.objects.filter(placement=placement)
+        .select_related("agreed_by")
+        .order_by("created_at")
+    )

@@ -8,15 +8,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from academy.audit import audit_log
 from academy.models import Membership, Organisation, Team, User
 
 from . import rules, selectors
 from .models import (
+    DayKind,
     EducatorRole,
     EducatorStage,
     Placement,
+    PlacementDay,
+    PlacementExtension,
     PlacementOffer,
     PlacementRequest,
     PracticeEducator,
@@ -346,3 +350,100 @@ def placement_confirm(
         },
     )
     return placement
+
+
+# --- Placement days ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_day_record(
+    *, actor: User, placement: Placement, day: datetime.date, kind: str, note: str = "", today: datetime.date
+) -> PlacementDay:
+    """The student records a day of their placement (or an absence). It counts once confirmed."""
+    if placement.status in {Placement.Status.COMPLETED, Placement.Status.ENDED_EARLY}:
+        raise ValidationError("This placement has finished: its days can no longer change")
+    if not placement.starts_on <= day <= placement.ends_on:
+        raise ValidationError({"day": "Enter a day within the placement's dates"})
+    if day > today:
+        raise ValidationError({"day": "Enter a day that has passed, or today"})
+    if PlacementDay.objects.filter(placement=placement, day=day).exists():
+        raise ValidationError({"day": "This day is already recorded"})
+    entry = PlacementDay(placement=placement, day=day, kind=kind, note=note, recorded_by=actor)
+    entry.full_clean()
+    entry.save()
+    audit_log(
+        actor=actor,
+        verb="placements.day_record",
+        obj=entry,
+        organisation=placement.organisation,
+        after={"placement": str(placement.pk), "day": day.isoformat(), "kind": kind},
+    )
+    return entry
+
+
+@transaction.atomic
+def placement_day_confirm(*, actor: User, entry: PlacementDay) -> PlacementDay:
+    """The educator or on-site supervisor confirms a recorded day. Confirming twice changes
+    nothing."""
+    if entry.kind == DayKind.ABSENCE:
+        raise ValidationError("An absence counts nowhere: there is nothing to confirm")
+    updated = PlacementDay.objects.filter(pk=entry.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), confirmed_by=actor, updated_at=timezone.now()
+    )
+    entry.refresh_from_db()
+    if updated:
+        audit_log(
+            actor=actor,
+            verb="placements.day_confirm",
+            obj=entry,
+            organisation=entry.placement.organisation,
+            after={"day": entry.day.isoformat(), "kind": entry.kind},
+        )
+    return entry
+
+
+@transaction.atomic
+def placement_days_confirm_all(*, actor: User, placement: Placement) -> int:
+    """Confirm every practice and skills day the student has recorded and nobody has confirmed
+    (one UPDATE). Absences count nowhere, so there is nothing to confirm on them."""
+    now = timezone.now()
+    waiting = PlacementDay.objects.filter(placement=placement, confirmed_at__isnull=True)
+    count = waiting.exclude(kind=DayKind.ABSENCE).update(confirmed_at=now, confirmed_by=actor, updated_at=now)
+    if count:
+        audit_log(
+            actor=actor,
+            verb="placements.days_confirm_all",
+            obj=placement,
+            organisation=placement.organisation,
+            after={"confirmed": count},
+        )
+    return count
+
+
+@transaction.atomic
+def placement_extend(
+    *, actor: User, placement: Placement, ends_on: datetime.date, reason: str
+) -> PlacementExtension:
+    """Move the placement's end later (after absences, say); the extension row keeps the
+    history and who agreed it."""
+    locked = Placement.objects.select_for_update().get(pk=placement.pk)
+    if locked.status in {Placement.Status.COMPLETED, Placement.Status.ENDED_EARLY}:
+        raise ValidationError("This placement has finished")
+    if ends_on <= locked.ends_on:
+        raise ValidationError({"ends_on": "The new end date must be after the current one"})
+    extension = PlacementExtension(
+        placement=locked, previous_ends_on=locked.ends_on, ends_on=ends_on, reason=reason, agreed_by=actor
+    )
+    extension.full_clean()
+    extension.save()
+    Placement.objects.filter(pk=locked.pk).update(ends_on=ends_on, updated_at=timezone.now())
+    placement.ends_on = ends_on
+    audit_log(
+        actor=actor,
+        verb="placements.placement_extend",
+        obj=placement,
+        organisation=placement.organisation,
+        before={"ends_on": extension.previous_ends_on.isoformat()},
+        after={"ends_on": ends_on.isoformat(), "reason": reason},
+    )
+    return extension

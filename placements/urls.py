@@ -26,3 +26,10 @@ urlpatterns += [
     path("", views.placements, name="placements"),
     path("<uuid:pk>/", views.placement, name="placement"),
 ]
+
+urlpatterns += [
+    path("<uuid:pk>/days/new/", views.day_add, name="day_add"),
+    path("<uuid:pk>/days/confirm/", views.days_confirm_all, name="days_confirm_all"),
+    path("<uuid:pk>/days/<uuid:day_pk>/confirm/", views.day_confirm, name="day_confirm"),
+    path("<uuid:pk>/extend/", views.extension_add, name="extension_add"),
+]

@@ -19,7 +19,9 @@ from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles
 from . import presenters, selectors, services
 from .forms import (
     ConfirmPlacementForm,
+    DayForm,
     EducatorForm,
+    ExtensionForm,
     MatchStudentForm,
     OfferForm,
     PartnershipForm,
@@ -363,9 +365,88 @@ def _uuid_or_none(value: str | None) -> str | None:
 
 @require_GET
 def placement(request: AcademyRequest, pk: str) -> HttpResponse:
-    found = selectors.placement_get_for_user(scope=request.scope, pk=pk)
-    context = {"placement": found, "summary": presenters.placement_summary(found)}
+    found, relations = selectors.placement_get_for_user(scope=request.scope, pk=pk)
+    reads_log = bool(relations & selectors.LOG_READERS)
+    confirms = bool(relations & selectors.DAY_CONFIRMERS)
+    page = paginate(request, selectors.days_of(placement=found)) if reads_log else None
+    day_rows = [
+        presenters.day_row(
+            entry,
+            confirm_url=reverse("placements:day_confirm", args=[found.pk, entry.pk]) if confirms else "",
+        )
+        for entry in (page.object_list if page else [])
+    ]
+    summary = selectors.placement_days_summary(placement=found)
+    context = {
+        "placement": found,
+        "summary": presenters.placement_summary(found),
+        "days_summary": presenters.days_summary_rows(summary),
+        "awaiting": summary.awaiting,
+        "reads_log": reads_log,
+        "page": page,
+        "days_head": presenters.DAYS_HEAD,
+        "day_rows": day_rows,
+        "extensions_head": presenters.EXTENSIONS_HEAD,
+        "extensions": [presenters.extension_row(e) for e in selectors.extensions_of(placement=found)]
+        if reads_log
+        else [],
+        "can_record": bool(relations & selectors.DAY_RECORDERS),
+        "can_confirm": confirms,
+        "can_extend": bool(relations & selectors.EXTENDERS),
+    }
     return render(request, "placements/placement.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def day_add(request: AcademyRequest, pk: str) -> HttpResponse:
+    found, _ = selectors.placement_get_for_user(scope=request.scope, pk=pk, write="days")
+    form = DayForm(posted(request), initial={"kind": "practice"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.placement_day_record(
+                actor=request.user, placement=found, today=selectors.today(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{entry.get_kind_display()} recorded for {presenters.day(entry.day)}.")
+            return redirect("placements:placement", found.pk)
+    return render(request, "placements/day_form.html", {"form": form, "placement": found})
+
+
+@require_POST
+def day_confirm(request: AcademyRequest, pk: str, day_pk: str) -> HttpResponse:
+    entry = selectors.day_get_for_user(scope=request.scope, pk=pk, day_pk=day_pk)
+    try:
+        services.placement_day_confirm(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{presenters.day(entry.day)} confirmed.")
+    return redirect("placements:placement", pk)
+
+
+@require_POST
+def days_confirm_all(request: AcademyRequest, pk: str) -> HttpResponse:
+    found, _ = selectors.placement_get_for_user(scope=request.scope, pk=pk, write="confirm")
+    count = services.placement_days_confirm_all(actor=request.user, placement=found)
+    messages.success(request, f"{count} day{'s' if count != 1 else ''} confirmed.")
+    return redirect("placements:placement", found.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def extension_add(request: AcademyRequest, pk: str) -> HttpResponse:
+    found, _ = selectors.placement_get_for_user(scope=request.scope, pk=pk, write="extend")
+    form = ExtensionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_extend(actor=request.user, placement=found, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"Placement extended to {presenters.day(found.ends_on)}.")
+            return redirect("placements:placement", found.pk)
+    return render(request, "placements/extension_form.html", {"form": form, "placement": found})
 
 
 @require_GET

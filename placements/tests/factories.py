@@ -5,9 +5,11 @@ import factory
 from academy.models import Organisation
 from academy.tests.factories import OrganisationFactory, TeamFactory, UserFactory
 from placements.models import (
+    DayKind,
     EducatorRole,
     EducatorStage,
     Placement,
+    PlacementDay,
     PlacementKind,
     PlacementOffer,
     PlacementRequest,
@@ -86,3 +88,13 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     ends_on = factory.SelfAttribute("request.ends_on")
     days_required = factory.SelfAttribute("request.days_required")
     confirmed_by = factory.SubFactory(UserFactory)
+
+
+class PlacementDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementDay
+
+    placement = factory.SubFactory(PlacementFactory)
+    day = factory.SelfAttribute("placement.starts_on")
+    kind = DayKind.PRACTICE
+    recorded_by = factory.SelfAttribute("placement.student")

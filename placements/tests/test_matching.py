@@ -251,8 +251,9 @@ def test_placement_page_query_count(
         offer__team=TeamFactory(organisation=orgs.home), on_site_supervisor=UserFactory()
     )
     client.force_login(psw)
-    # base (4) + the placement with its people, team and organisations
-    with django_assert_num_queries(BASE_MFA + 1):
+    # base (4) + the placement with its people, team and organisations + the days summary + the
+    # count of days + the page of days + the extensions (staff read the log)
+    with django_assert_num_queries(BASE_MFA + 5):
         response = client.get(reverse("placements:placement", args=[placement.pk]))
     assert response.status_code == 200
 

@@ -256,3 +256,56 @@ def test_ranking_prefers_suitable_then_own_team_then_on_site_then_capacity() -> 
     ]
     ordered = [name for name, c, v in sorted(pairs, key=lambda p: rules.rank_key(p[1], p[2]))]
     assert ordered == ["more capacity", "less capacity", "off site", "other team", "unsuitable"]
+
+
+# --- Days arithmetic ---------------------------------------------------------------------------------
+
+
+def _days(**overrides: int) -> rules.DaysSummary:
+    values = {
+        "required": 100,
+        "practice": 0,
+        "skills": 0,
+        "absences": 0,
+        "awaiting": 0,
+        "skills_cap": 30,
+        "skills_used_elsewhere": 0,
+    }
+    values.update(overrides)
+    return rules.days_summary(**values)
+
+
+@pytest.mark.parametrize(
+    ("skills", "used_elsewhere", "counted", "over"),
+    [
+        (29, 0, 29, 0),
+        (30, 0, 30, 0),
+        (31, 0, 30, 1),
+        (20, 15, 15, 5),
+        (10, 30, 0, 10),
+        (10, 40, 0, 10),
+    ],
+)
+def test_skills_days_are_capped(skills: int, used_elsewhere: int, counted: int, over: int) -> None:
+    summary = _days(skills=skills, skills_used_elsewhere=used_elsewhere)
+    assert summary.skills_counted == counted
+    assert summary.skills_over_cap == over
+
+
+def test_absences_and_unconfirmed_days_do_not_count() -> None:
+    summary = _days(practice=60, skills=5, absences=4, awaiting=3)
+    assert summary.counted == 65
+    assert summary.short_by == 35
+    assert not summary.met
+
+
+@pytest.mark.parametrize(("practice", "met", "short"), [(99, False, 1), (100, True, 0), (101, True, 0)])
+def test_requirement_boundary(practice: int, met: bool, short: int) -> None:
+    summary = _days(practice=practice)
+    assert summary.met is met
+    assert summary.short_by == short
+
+
+def test_skills_days_help_meet_the_requirement_only_up_to_the_cap() -> None:
+    assert _days(practice=70, skills=30).met
+    assert not _days(practice=69, skills=31).met

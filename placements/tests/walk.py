@@ -13,6 +13,7 @@ from academy.testing.walk import Persona, Rule, WalkRegistry, World
 from academy.tests.walk import REACHES_HOME, staff_only
 from placements.models import EducatorStage
 from placements.tests.factories import (
+    PlacementDayFactory,
     PlacementFactory,
     PlacementOfferFactory,
     PlacementRequestFactory,
@@ -119,7 +120,36 @@ def _placement_page(persona: Persona) -> int:
     return 200 if persona.role in STAFF_ROLES and persona.organisation in REACHES_HOME else 404
 
 
+def _day(world: World) -> Any:
+    placement = world["placement"]
+    return PlacementDayFactory(placement=placement, day=placement.starts_on, recorded_by=placement.student)
+
+
+def _sees_placement(persona: Persona) -> bool:
+    return persona.name in {"student", "tutor", EDUCATOR} or (
+        persona.role in STAFF_ROLES and persona.organisation in REACHES_HOME
+    )
+
+
+def _only(*names: str, ok: int) -> Any:
+    """`ok` for the named personas; 403 for others who can see the placement; 404 for the rest."""
+
+    def expect(persona: Persona) -> int:
+        if persona.name in names:
+            return ok
+        return 403 if _sees_placement(persona) else 404
+
+    return expect
+
+
+def _extend(persona: Persona) -> int:
+    if persona.name == EDUCATOR or (persona.role in STAFF_ROLES and persona.organisation in REACHES_HOME):
+        return 200
+    return 403 if _sees_placement(persona) else 404
+
+
 def register(walk: WalkRegistry) -> None:
+    walk.add_object("placement_day", _day)
     walk.add_object("placement_offer", _offer_obj)
     walk.add_object("placement", _placement)
     walk.add_object("educator_entry", _entry)
@@ -151,6 +181,20 @@ def register(walk: WalkRegistry) -> None:
             "placements:match_confirm": Rule(_confirm_path, expect=_offer),
             "placements:placements": Rule(lambda w, p: reverse("placements:placements")),
             "placements:placement": Rule(_of("placements:placement", "placement"), expect=_placement_page),
+            "placements:day_add": Rule(
+                _of("placements:day_add", "placement"), expect=_only("student", ok=200)
+            ),
+            "placements:days_confirm_all": Rule(
+                _of("placements:days_confirm_all", "placement"), method="POST", expect=_only(EDUCATOR, ok=302)
+            ),
+            "placements:day_confirm": Rule(
+                lambda w, p: reverse(
+                    "placements:day_confirm", args=[w["placement"].pk, w["placement_day"].pk]
+                ),
+                method="POST",
+                expect=_only(EDUCATOR, ok=302),
+            ),
+            "placements:extension_add": Rule(_of("placements:extension_add", "placement"), expect=_extend),
             "placements:offer_add": Rule(
                 _of("placements:offer_add", "placement_request"), method="POST", expect=_offer
             ),
