@@ -244,20 +244,6 @@ def test_matching_screen_query_count(
     assert "9 suitable pairings" in response.content.decode()
 
 
-def test_placement_page_query_count(
-    client: Any, psw: Any, orgs: Orgs, django_assert_num_queries: Any
-) -> None:
-    placement = PlacementFactory(
-        offer__team=TeamFactory(organisation=orgs.home), on_site_supervisor=UserFactory()
-    )
-    client.force_login(psw)
-    # base (4) + the placement with its people, team and organisations + the days summary + the
-    # count of days + the page of days + the extensions (staff read the log)
-    with django_assert_num_queries(BASE_MFA + 5):
-        response = client.get(reverse("placements:placement", args=[placement.pk]))
-    assert response.status_code == 200
-
-
 def _placement_in(organisation: Organisation, marker: str, **kwargs: Any) -> Any:
     return PlacementFactory(
         offer__team=TeamFactory(organisation=organisation), student=UserFactory(full_name=marker), **kwargs
