@@ -24,8 +24,10 @@ from academy.roles import Role
 
 from . import rules, services
 from .models import (
+    DayKind,
     EducatorRole,
     EducatorStage,
+    Placement,
     PlacementKind,
     PlacementOffer,
     PlacementRequest,
@@ -142,7 +144,7 @@ def _load_placement(
         f"bea.holloway@{DEMO_DOMAIN}", "Bea Holloway", offer.team.organisation, Role.SOCIAL_WORKER, offer.team
     )
     _person(f"kai.morrow@{DEMO_DOMAIN}", "Kai Morrow", university, Role.STUDENT, None)
-    services.placement_confirm(
+    placement = services.placement_confirm(
         actor=admin,
         placement_request=placement_request,
         offer=offer,
@@ -152,6 +154,25 @@ def _load_placement(
         on_site_supervisor=supervisor,
         today=today,
     )
+    _load_days(placement=placement, student=student, supervisor=supervisor, today=today)
+
+
+def _load_days(*, placement: Placement, student: User, supervisor: User, today: datetime.date) -> None:
+    """Sam's weekdays so far: practice days on Monday to Wednesday and Friday, a skills day on
+    Thursdays, one absence; all but the last week confirmed by the on-site supervisor."""
+    day = placement.starts_on
+    absent = placement.starts_on + datetime.timedelta(days=15)
+    while day < today:
+        if day.weekday() < 5:
+            kind = DayKind.SKILLS if day.weekday() == 3 else DayKind.PRACTICE
+            if day == absent or (absent.weekday() >= 5 and day == absent + datetime.timedelta(days=2)):
+                kind = DayKind.ABSENCE
+            entry = services.placement_day_record(
+                actor=student, placement=placement, day=day, kind=kind, today=today
+            )
+            if kind != DayKind.ABSENCE and day < today - datetime.timedelta(days=7):
+                services.placement_day_confirm(actor=supervisor, entry=entry)
+        day += datetime.timedelta(days=1)
 
 
 def _load_requests(*, admin: User, today: datetime.date) -> None:
@@ -169,14 +190,15 @@ def _load_requests(*, admin: User, today: datetime.date) -> None:
         partnership = services.partnership_add(actor=admin, university=university, partner=academy)
     if PlacementRequest.objects.filter(partnership=partnership).exists():
         return
-    starts_on = rules.add_months(today, 2)
+    # The first placements began six weeks ago, so the demo has a days log to show.
+    starts_on = today - datetime.timedelta(weeks=6)
     first = services.placement_request_create(
         actor=tutor,
         partnership=partnership,
         kind=PlacementKind.FIRST,
         days_required=70,
         starts_on=starts_on,
-        ends_on=starts_on + datetime.timedelta(weeks=20),
+        ends_on=starts_on + datetime.timedelta(weeks=24),
         students=2,
         settings_wanted=[PracticeSetting.ADULTS, PracticeSetting.HEALTH],
         notes="Both students can travel across the county.",

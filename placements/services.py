@@ -327,6 +327,7 @@ def placement_confirm(
         starts_on=placement_request.starts_on,
         ends_on=placement_request.ends_on,
         days_required=placement_request.days_required,
+        status=Placement.Status.ACTIVE if placement_request.starts_on <= today else Placement.Status.PLANNED,
         confirmed_by=actor,
     )
     placement.full_clean()

@@ -270,3 +270,8 @@ def test_demo_loader_is_idempotent(db: None) -> None:
     placement = Placement.objects.get()
     assert placement.student.email == "student@demo.academy.test"
     assert placement.on_site_supervisor is not None
+    assert placement.status == Placement.Status.ACTIVE
+    days = placement.days.all()
+    assert days.filter(kind="absence").count() == 1
+    assert days.filter(confirmed_at__isnull=False).count() > 10
+    assert days.filter(confirmed_at__isnull=True).exclude(kind="absence").exists()
