@@ -152,7 +152,8 @@ class PartnershipForm(forms.Form):
     partner = forms.ModelChoiceField(
         label="Places students with",
         queryset=Organisation.objects.none(),
-        empty_label=None,
+        # An empty choice: without one, Django reads the choices twice to draw the select.
+        empty_label="Choose an organisation",
         error_messages={
             "required": "Choose the organisation",
             "invalid_choice": "Choose one of your organisations",

@@ -312,3 +312,22 @@ def test_a_student_sees_their_own_placement(client: Any, student: Any, orgs: Org
     client.force_login(student)
     assert client.get(reverse("placements:placement", args=[own.pk])).status_code == 200
     assert client.get(reverse("placements:placement", args=[someone_else.pk])).status_code == 404
+
+
+def test_placements_list_query_count(
+    client: Any, tutor: Any, orgs: Orgs, django_assert_num_queries: Any
+) -> None:
+    for n in range(3):
+        for _ in range(3):
+            _placement_in(
+                orgs.home,
+                f"Student {n}",
+                tutor=tutor,
+                offer__request__partnership__university=orgs.university,
+            )
+    client.force_login(tutor)
+    # base (3: user, memberships, unread count) + the count for pagination + the page of
+    # placements with student, university, tutor, team, organisation and educator joined
+    with django_assert_num_queries(3 + 2):
+        response = client.get(reverse("placements:placements"))
+    assert response.content.decode().count("Student ") >= 9

@@ -224,3 +224,18 @@ def test_request_page_query_count(client: Any, psw: Any, orgs: Orgs, django_asse
     with django_assert_num_queries(BASE_MFA + 4):
         response = client.get(reverse("placements:request", args=[placement_request.pk]))
     assert response.status_code == 200
+
+
+def test_partners_list_query_count(
+    client: Any, academy_admin: Any, orgs: Orgs, django_assert_num_queries: Any
+) -> None:
+    for n in range(3):
+        university = OrganisationFactory(kind=Organisation.Kind.UNIVERSITY, name=f"University {n}")
+        for partner in (orgs.home, orgs.sibling, orgs.partnership):
+            UniversityPartnershipFactory(university=university, partner=partner)
+    client.force_login(academy_admin)
+    # base (4) + the partnership's scope (two levels) + the count for pagination + the page
+    # with university and partner joined + the universities and the organisations in the form
+    with django_assert_num_queries(BASE_MFA + 2 + 2 + 2):
+        response = client.get(reverse("placements:partners"))
+    assert response.content.decode().count("University 1") >= 3
