@@ -11,6 +11,7 @@ class PlacementsConfig(AppConfig):
         from academy.roles import STAFF_ROLES, Role
 
         from .demo import load_placements_demo
+        from .reminders import register_reminders
 
         register_nav(label="Practice educators", url_name="placements:register", order=60, roles=STAFF_ROLES)
         register_nav(
@@ -32,3 +33,4 @@ class PlacementsConfig(AppConfig):
             roles={*STAFF_ROLES, Role.TUTOR, Role.STUDENT, Role.PRACTICE_EDUCATOR},
         )
         register_demo_loader(load_placements_demo, order=60)
+        register_reminders()

@@ -548,3 +548,19 @@ def extensions_of(*, placement: Placement) -> QuerySet[PlacementExtension]:
         .select_related("agreed_by")
         .order_by("created_at")
     )
+
+
+def educators_lapsing(*, today: datetime.date) -> QuerySet[PracticeEducator]:
+    """Qualified educators within the warning window before their currency lapses, or past it
+    (the reminder engine's producer; every organisation)."""
+    _, lapsing_before = rules.activity_cutoffs(
+        today=today, interval_months=rules.currency_months(), warning_days=rules.currency_warning_days()
+    )
+    return (
+        _with_activity(PracticeEducator.objects.exclude(stage=EducatorStage.TRAINEE))
+        .filter(Q(last_activity__gt=_NEVER) & Q(last_activity__lt=lapsing_before))
+        .only(
+            "id", "user_id", "organisation_id", "stage", "qualified_on", "last_student_on", "last_update_on"
+        )
+        .order_by("id")
+    )
