@@ -266,8 +266,11 @@ class OfferForm(forms.Form):
 
 
 class MatchStudentForm(forms.Form):
-    """Whom to place: a GET form, so the proposals for a student can be bookmarked."""
+    """Whom to place: a GET form, so the proposals for a student can be bookmarked. The select
+    lists at most `STUDENTS_LISTED` students waiting for this kind of placement; a search
+    narrows it (a university may have thousands)."""
 
+    q = forms.CharField(label="Search students by name or email", required=False, max_length=100)
     student = forms.ModelChoiceField(
         label="Student",
         queryset=User.objects.none(),
@@ -281,10 +284,12 @@ class MatchStudentForm(forms.Form):
         help_text="Used only when the portal does not hold the student's first placement.",
     )
 
-    def __init__(self, *args: Any, students: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, students: QuerySet[User], listed: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = students  # type: ignore[attr-defined]
-        self.fields["student"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+        field = self.fields["student"]
+        field.queryset = students  # type: ignore[attr-defined]
+        # Draw only the students listed (the queryset still checks the one chosen).
+        field.widget.choices = [("", "Choose a student"), *((str(u.pk), u.display_name) for u in listed)]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.add_input(Submit("propose", "Show proposals", css_class="govuk-button--secondary"))

@@ -299,6 +299,15 @@ def students_of(*, university: Organisation) -> QuerySet[User]:
     )
 
 
+def students_waiting(*, university: Organisation, kind: str) -> QuerySet[User]:
+    """The university's current students without a placement of this kind (one that ended
+    early does not count): whom the matching screen offers to place."""
+    placed = (
+        Placement.objects.filter(kind=kind).exclude(status=Placement.Status.ENDED_EARLY).values("student_id")
+    )
+    return students_of(university=university).exclude(pk__in=placed)
+
+
 def tutors_of(*, university: Organisation) -> QuerySet[User]:
     return (
         User.objects.filter(

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -260,6 +261,10 @@ def offer_add(request: AcademyRequest, pk: str) -> HttpResponse:
 # --- Matching and placements ----------------------------------------------------------------------
 
 
+# How many waiting students the matching screen's select lists before asking for a search.
+STUDENTS_LISTED = 50
+
+
 def _confirm_url(placement_request: Any, proposal: Any, *, student: Any, first_setting: str) -> str:
     query = {"offer": proposal.offer.pk, "educator": proposal.educator.pk, "student": student.pk}
     if first_setting:
@@ -273,9 +278,16 @@ def match(request: AcademyRequest, pk: str) -> HttpResponse:
     organisation, judged by the matching rules, suitable first."""
     scope = request.scope
     found = selectors.request_get_for_user(scope=scope, pk=pk, write=True)
+    waiting = selectors.students_waiting(university=found.university, kind=found.kind)
+    query = request.GET.get("q", "").strip()
+    if query:
+        waiting = waiting.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    listed = list(waiting[: STUDENTS_LISTED + 1])
     form = MatchStudentForm(
-        request.GET if "student" in request.GET else None,
-        students=selectors.students_of(university=found.university),
+        request.GET if request.GET.get("student") else None,
+        initial={"q": query},
+        students=waiting,
+        listed=listed[:STUDENTS_LISTED],
     )
     student = form.cleaned_data["student"] if form.is_bound and form.is_valid() else None
     first_setting = form.cleaned_data.get("first_setting", "") if student else ""
@@ -304,6 +316,8 @@ def match(request: AcademyRequest, pk: str) -> HttpResponse:
         "head": presenters.PROPOSALS_HEAD,
         "rows": rows,
         "suitable": sum(1 for p in proposals if p.verdict.suitable),
+        "more_students": len(listed) > STUDENTS_LISTED,
+        "query": query,
     }
     return render(request, "placements/match.html", context)
 

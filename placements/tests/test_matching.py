@@ -331,3 +331,28 @@ def test_placements_list_query_count(
     with django_assert_num_queries(3 + 2):
         response = client.get(reverse("placements:placements"))
     assert response.content.decode().count("Student ") >= 9
+
+
+def test_the_student_list_is_searched_and_short(
+    client: Any, psw: Any, orgs: Orgs, final_request: PlacementRequest, settings: Any
+) -> None:
+    from placements import views
+
+    for n in range(views.STUDENTS_LISTED + 2):
+        MembershipFactory(
+            organisation=orgs.university, role=Role.STUDENT, user__full_name=f"Listed Student {n:03}"
+        )
+    placed = MembershipFactory(
+        organisation=orgs.university, role=Role.STUDENT, user__full_name="Already Final"
+    ).user
+    PlacementFactory(student=placed, kind="final")
+    client.force_login(psw)
+    url = reverse("placements:match", args=[final_request.pk])
+    html = client.get(url).content.decode()
+    assert "More students are waiting than the list shows" in html
+    assert "Listed Student 000" in html
+    assert f"Listed Student {views.STUDENTS_LISTED + 1:03}" not in html
+    html = client.get(url, {"q": f"Student {views.STUDENTS_LISTED + 1:03}"}).content.decode()
+    assert f"Listed Student {views.STUDENTS_LISTED + 1:03}" in html
+    assert "govuk-error-summary" not in html  # a search is not a submission
+    assert "Already Final" not in client.get(url, {"q": "Already"}).content.decode()
