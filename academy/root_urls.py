@@ -22,6 +22,7 @@ urlpatterns = [
     path("asye/", include("asye.urls")),
     path("cpd/", include("cpd.urls")),
     path("programmes/", include("programmes.urls")),
+    path("placements/", include("placements.urls")),
     path("", include("academy.urls")),
 ]
 

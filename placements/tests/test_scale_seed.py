@@ -1,0 +1,24 @@
+"""The placements scale seeder writes what the matching benchmark reads (at a small size)."""
+
+import datetime
+
+import pytest
+from django.db.models import F
+
+from placements.models import Placement, PracticeEducator
+from placements.scale_seed import PlacementSizes, seed_placements_scale
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_writes_placements_educators_and_an_open_request() -> None:
+    sizes = PlacementSizes(
+        councils=2, teams_per_council=3, educators_per_council=4, placements=60, requests=6
+    )
+    seed = seed_placements_scale(prefix="t", sizes=sizes, today=datetime.date(2026, 12, 1))
+    assert Placement.objects.count() == 60
+    assert PracticeEducator.objects.count() == 8
+    assert seed.open_request.status == "open"
+    assert seed.open_request.offers.count() == 3
+    # Every placement's educator works where the placement is hosted.
+    assert not Placement.objects.exclude(educator__organisation=F("organisation")).exists()
