@@ -255,6 +255,12 @@ from .feedback.models import (  # noqa: E402, F401
     FeedbackRequest,
     FeedbackRequestStatus,
 )
+from .moderation.models import (  # noqa: E402, F401
+    FinalDecision,
+    ModerationPanel,
+    PanelAllocation,
+    PanelMember,
+)
 from .reviews.models import Rating, Review, ReviewSignature  # noqa: E402, F401
 from .supervision.models import (  # noqa: E402, F401
     CaseloadMonth,

@@ -18,6 +18,7 @@ from academy.roles import STAFF_ROLES, Role
 from academy.selectors import roles_held_over
 
 from . import selectors
+from .lock import ensure_record_writable
 from .models import AssessorChange, AsyeRecord, ProgrammeType, ProgrammeTypeVersion, RecordPause
 from .programme_rules import validate_version_data
 
@@ -152,6 +153,7 @@ def record_change_assessor(
 ) -> AsyeRecord:
     """Give the record a new assessor, keeping who changed it, when and why."""
     _require_staff_over(actor, record.organisation)
+    ensure_record_writable(record)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the assessor is changing."})
@@ -197,6 +199,7 @@ def record_pause_add(
     end and later reviews move by its length (asye/dates.py). The record's status is left as
     it is: part 2 decides how statuses follow pauses."""
     _require_staff_over(actor, record.organisation)
+    ensure_record_writable(record)
     AsyeRecord.objects.select_for_update().filter(pk=record.pk).first()
     if starts_on < record.start_date:
         raise ValidationError({"starts_on": "A pause cannot start before the programme did."})
@@ -228,6 +231,7 @@ def record_pause_end(*, actor: User, pause: RecordPause, ends_on: datetime.date)
     """Close a pause that is still open."""
     record = pause.record
     _require_staff_over(actor, record.organisation)
+    ensure_record_writable(record)
     locked = RecordPause.objects.select_for_update().get(pk=pause.pk)
     if locked.ends_on is not None:
         raise ValidationError({"ends_on": "This pause has ended already."})

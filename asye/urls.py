@@ -4,6 +4,7 @@ from . import views
 from .agreement import urls as agreement_urls
 from .evidence.urls import urlpatterns as evidence_urlpatterns
 from .feedback.urls import urlpatterns as feedback_urlpatterns
+from .moderation import urls as moderation_urls
 from .reviews import urls as reviews_urls
 from .supervision import urls as supervision_urls
 from .year.urls import urlpatterns as year_urlpatterns
@@ -34,3 +35,5 @@ urlpatterns += agreement_urls.urlpatterns
 urlpatterns += supervision_urls.urlpatterns
 # Progress reviews (asye/reviews/).
 urlpatterns += reviews_urls.urlpatterns
+# Moderation panels, the checklist, the final decision and the certificate (asye/moderation/).
+urlpatterns += moderation_urls.urlpatterns

@@ -15,6 +15,7 @@ from asye.tests.factories import AsyeRecordFactory, EvidenceItemFactory, members
 from .walk_agreement import register as register_agreement
 from .walk_citation import register as register_citation
 from .walk_feedback import register as register_feedback
+from .walk_moderation import register as register_moderation
 from .walk_reviews import register as register_reviews
 from .walk_supervision import register as register_supervision
 
@@ -151,5 +152,6 @@ def register(walk: WalkRegistry) -> None:
     register_agreement(walk)
     register_citation(walk, nqsw_only=NQSW_ONLY)
     register_reviews(walk)
+    register_moderation(walk)
     register_feedback(walk, record_readers=RECORD_READERS, nqsw_only=NQSW_ONLY, nqsw_posts=NQSW_POSTS)
     register_supervision(walk)
