@@ -42,7 +42,7 @@ def ensure_record_writable(record: Any, *, allow_submitted: bool = False) -> Non
         if status in LOCKED_STATUSES:
             label = RecordStatus(status).label.lower()
             raise RecordLocked(
-                f"This ASYE record is {label}: the year has ended and nothing in it can change."
+                f"This ASYE record is {label}: the year has ended and it can no longer change."
             )
     if not allow_submitted and RecordStatus.SUBMITTED in statuses:
         raise RecordLocked(

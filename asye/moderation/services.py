@@ -144,7 +144,7 @@ def panel_member_add(*, actor: User, panel: ModerationPanel, membership: Members
         verb="moderation_panel.member_add",
         obj=locked,
         organisation=locked.organisation,
-        after={"membership": membership.pk, "external": external},
+        after={"membership": str(membership.pk), "external": external},
     )
     return member
 
@@ -159,7 +159,7 @@ def panel_member_remove(*, actor: User, member: PanelMember) -> None:
         verb="moderation_panel.member_remove",
         obj=panel,
         organisation=panel.organisation,
-        before={"membership": member.membership_id},
+        before={"membership": str(member.membership_id)},
     )
     member.delete()
 
