@@ -20,7 +20,14 @@ RUNNERS_POST = {"psw": 302, "academy_admin": 302, "moderator": 403}
 PANEL_READERS = {"psw": 200, "academy_admin": 200, "moderator": 200}
 MEMBERS_WRITE = {"psw": 403, "academy_admin": 403, "moderator": 200}
 # The panel's moderator still reads the record (the panel is open) but the certificate is not theirs.
-CERTIFICATE = {"nqsw": 200, "psw": 200, "academy_admin": 200, "assessor": 403, "manager": 403, "moderator": 403}
+CERTIFICATE = {
+    "nqsw": 200,
+    "psw": 200,
+    "academy_admin": 200,
+    "assessor": 403,
+    "manager": 403,
+    "moderator": 403,
+}
 
 
 def _panel(world: World) -> Any:
