@@ -34,6 +34,13 @@ def is_frozen(status: str, *, allow_submitted: bool = False) -> bool:
     return status == RecordStatus.SUBMITTED and not allow_submitted
 
 
+def frozen_note(status: str) -> str:
+    """What a page says above a record that no longer changes."""
+    if status == RecordStatus.SUBMITTED:
+        return "This portfolio is with the moderation panel: it is locked until the panel decides."
+    return f"This ASYE record is {RecordStatus(status).label.lower()}: it is locked and can no longer change."
+
+
 def ensure_record_writable(record: Any, *, allow_submitted: bool = False) -> None:
     """Refuse (RecordLocked, a ValidationError) when the record's year has ended, or while it is
     with the moderation panel unless the caller is moderation itself."""
