@@ -478,3 +478,26 @@ def test_the_panel_page_costs_the_same_whatever_its_length(
 # The user, memberships, MFA check; the panel with its counts, its members with their people and
 # organisations, its portfolios with records, NQSWs and decisions, those records' pauses.
 QUERIES_PANEL_PAGE = 7
+
+
+@pytest.mark.parametrize("status", [RecordStatus.SUBMITTED, RecordStatus.COMPLETED])
+def test_pages_offer_no_change_on_a_frozen_record(
+    client: Client, record: AsyeRecord, nqsw: User, status: str
+) -> None:
+    """The views hand the templates flags that hide every edit while the record is with the
+    panel or locked (the services refuse too: test_moderation_lock.py)."""
+    client.force_login(nqsw)
+    add = reverse("asye:evidence_add", args=[record.pk])
+    protected = reverse("asye:protected_time_add", args=[record.pk])
+    reflection = reverse("asye:review_reflection", args=[record.pk, "foundational"])
+    assert add in client.get(reverse("asye:evidence_list", args=[record.pk])).content.decode()
+    assert protected in client.get(reverse("asye:workload", args=[record.pk])).content.decode()
+    assert reflection in client.get(reverse("asye:review", args=[record.pk, "foundational"])).content.decode()
+    AsyeRecord.objects.filter(pk=record.pk).update(status=status)
+    assert add not in client.get(reverse("asye:evidence_list", args=[record.pk])).content.decode()
+    assert protected not in client.get(reverse("asye:workload", args=[record.pk])).content.decode()
+    assert (
+        reflection
+        not in client.get(reverse("asye:review", args=[record.pk, "foundational"])).content.decode()
+    )
+    assert "locked" in client.get(reverse("asye:record", args=[record.pk])).content.decode()
