@@ -20,6 +20,7 @@ from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles
 from . import presenters, selectors, services
 from .forms import ChangeAssessorForm, ProgrammeVersionForm, RecordFilterForm, RecordForm
 from .lock import frozen_note, is_frozen
+from .models import RecordStatus
 from .reviews import presenters as review_presenters
 from .reviews import selectors as review_selectors
 from .year import presenters as year_presenters
@@ -116,6 +117,9 @@ def record(request: AcademyRequest, pk: str) -> HttpResponse:
     context = {
         "record": found,
         "frozen_note": frozen_note(found.status) if frozen else "",
+        "certificate_url": reverse("asye:moderation_certificate", args=[found.pk])
+        if found.status == RecordStatus.COMPLETED and relations & {selectors.NQSW, selectors.STAFF}
+        else "",
         "is_own": selectors.NQSW in relations,
         "can_change": can_change,
         "summary": presenters.record_summary(found, schedule, can_change=can_change),

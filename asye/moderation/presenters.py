@@ -170,8 +170,8 @@ def final_summary(final: FinalDecision) -> list[dict[str, object]]:
     ]
 
 
-def portfolio_links(record_pk: object) -> list[dict[str, object]]:
-    """The portfolio's pages a moderator reads (read-only), as a summary list of links."""
+def portfolio_links(record_pk: object) -> list[tuple[str, str]]:
+    """The portfolio's pages a moderator reads (read-only): (words, address) for a list of links."""
     pages = [
         ("The ASYE record", "asye:record"),
         ("Evidence", "asye:evidence_list"),
@@ -182,6 +182,4 @@ def portfolio_links(record_pk: object) -> list[dict[str, object]]:
         ("Workload and protected time", "asye:workload"),
         ("Reviews", "asye:reviews"),
     ]
-    return [
-        {"key": label, "value": Cell("Open", href=reverse(name, args=[record_pk]))} for label, name in pages
-    ]
+    return [(label, reverse(name, args=[record_pk])) for label, name in pages]

@@ -197,3 +197,14 @@ def panels_for_reminders(*, held_from: datetime.date, held_to: datetime.date) ->
         )
         .order_by("held_on")
     )
+
+
+def moderation_history(*, record: AsyeRecord) -> QuerySet[PanelAllocation]:
+    """Every time the record went before a panel, oldest first, with the panel and who decided
+    (for the record's pages and the portfolio export's moderation outcome section; the caller
+    has already read the record through its access selector)."""
+    return (
+        PanelAllocation.objects.filter(record=record)
+        .select_related("panel__organisation", "decided_by", "checked_by")
+        .order_by("created_at", "id")
+    )

@@ -410,6 +410,7 @@ def test_the_employer_decides_on_the_page_and_everything_locks(
     record_page = client.get(reverse("asye:record", args=[record.pk])).content.decode()
     assert reverse("asye:record_assessor", args=[record.pk]) not in record_page
     assert "locked" in record_page
+    assert reverse("asye:moderation_certificate", args=[record.pk]) in record_page
     # The certificate, for staff and for the NQSW.
     certificate = client.get(reverse("asye:moderation_certificate", args=[record.pk]))
     assert certificate.status_code == 200
