@@ -48,8 +48,9 @@ def test_migrate_and_load_demo_on_sqlite(tmp_path: Path) -> None:
         ).fetchone()[0]
         asye_records = db.execute("select count(*) from asye_asyerecord").fetchone()[0]
     # The core's 12 people (one whose employment has ended), and the ASYE demo's 7 more NQSWs
-    # (asye/demo.py) with 8 records.
-    assert users == 19
-    assert memberships == 19
-    assert asye_records == 8
+    # (asye/demo.py) with 8 records; moderation's demo (asye/moderation/demo.py) adds an
+    # external moderator and two NQSWs with a record each (one awaiting a panel, one completed).
+    assert users == 22
+    assert memberships == 22
+    assert asye_records == 10
     assert pcf > 0
