@@ -93,3 +93,22 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_reminder_demo, order=900)  # before the core's reminders (1000)
         register_used_in(kind=CPD_RECORD, name="asye.evidence", provider=cited_as_evidence)
         register_portfolio_sections()  # the portfolio PDF's sections (asye/export/)
+        self._ready_moderation()
+
+    def _ready_moderation(self) -> None:
+        """Moderation panels, the year's end and the certificate (asye/moderation/)."""
+        from academy.navigation import register_nav
+        from academy.registry.demo import register_demo_loader
+        from academy.roles import STAFF_ROLES, Role
+
+        from .moderation.demo import load_moderation_demo
+        from .moderation.reminders import register_moderation_reminders
+
+        register_nav(
+            label="Moderation",
+            url_name="asye:moderation_panels",
+            order=31,
+            roles={Role.MODERATOR, *STAFF_ROLES},
+        )
+        register_moderation_reminders()
+        register_demo_loader(load_moderation_demo, order=37)

@@ -275,6 +275,12 @@ from .final.models import (  # noqa: E402, F401
     RecordExtension,
     RecordWithdrawal,
 )
+from .moderation.models import (  # noqa: E402, F401
+    FinalDecision,
+    ModerationPanel,
+    PanelAllocation,
+    PanelMember,
+)
 from .reviews.models import Rating, Review, ReviewSignature  # noqa: E402, F401
 from .supervision.models import (  # noqa: E402, F401
     CaseloadMonth,

@@ -11,6 +11,12 @@ Who sees a record (STYLE.md's rule, with assignments):
 - PSWs and academy admins acting from the record's organisation, or from the partnership above
   it (partnership roles reach member councils) — `academy.selectors.staff_scope_ids`.
 
+- moderators (MODERATOR): members of an OPEN moderation panel the record is allocated to, through
+  a current membership — external moderators from another organisation included. Read-only, and
+  only for the panel's life: once it closes they get 404 (`asye/moderation/`). The pages they
+  read follow the other relations' rules: supervision notes stay with the NQSW, assessor and
+  manager (they see dates and cadence), and every write asks for a relation they do not have.
+
 Nobody else: not another assessor of the same council, not the sibling council's PSW (404).
 Writing the record itself (assessor, dates, status) is for those staff only; the others get 403.
 """
@@ -47,6 +53,7 @@ NQSW = "nqsw"
 ASSESSOR = "assessor"
 LINE_MANAGER = "line_manager"
 STAFF = "staff"
+MODERATOR = "moderator"
 
 
 def _current(prefix: str) -> Q:
@@ -65,6 +72,18 @@ def _assigned_q(user: User) -> Q:
     )
 
 
+def _moderated_q(user: User) -> Q:
+    """Records allocated to an open panel the person sits on through a current membership."""
+    from .moderation.models import PanelAllocation, PanelStatus
+
+    allocated = PanelAllocation.objects.filter(
+        _current("panel__members__membership"),
+        panel__status=PanelStatus.OPEN,
+        panel__members__membership__user=user,
+    ).values("record_id")
+    return Q(pk__in=allocated)
+
+
 def _with_page_data(queryset: QuerySet[AsyeRecord]) -> QuerySet[AsyeRecord]:
     return queryset.select_related(
         "nqsw__user",
@@ -81,7 +100,7 @@ def _with_page_data(queryset: QuerySet[AsyeRecord]) -> QuerySet[AsyeRecord]:
 def records_visible_to(*, scope: Scope) -> QuerySet[AsyeRecord]:
     """Every record the person may read: their own, those assigned to them, and (for PSWs and
     academy admins) those of the organisations their current organisation reaches."""
-    visible = _assigned_q(scope.user)
+    visible = _assigned_q(scope.user) | _moderated_q(scope.user)
     staff_ids = staff_scope_ids(scope=scope)
     if staff_ids:
         visible |= Q(organisation_id__in=staff_ids)
@@ -114,8 +133,10 @@ def records_of_nqsw(*, user: User) -> QuerySet[AsyeRecord]:
 
 
 def record_relations(*, scope: Scope, record: AsyeRecord) -> frozenset[str]:
-    """How the person relates to the record: any of NQSW, ASSESSOR, LINE_MANAGER, STAFF. Uses the
-    memberships already joined by the selectors; only the staff check may ask the database."""
+    """How the person relates to the record: any of NQSW, ASSESSOR, LINE_MANAGER, STAFF, or
+    MODERATOR alone. Uses the memberships already joined by the selectors; only the staff check
+    may ask the database, and the panel check when no other relation was found (a moderator's
+    reading adds nothing to the others', so their pages cost no extra query)."""
     today = timezone.localdate()
 
     def current(membership: Membership) -> bool:
@@ -131,12 +152,14 @@ def record_relations(*, scope: Scope, record: AsyeRecord) -> frozenset[str]:
         found.add(LINE_MANAGER)
     if record.organisation_id in staff_scope_ids(scope=scope):
         found.add(STAFF)
+    if not found and AsyeRecord.objects.filter(_moderated_q(scope.user), pk=record.pk).exists():
+        found.add(MODERATOR)
     return frozenset(found)
 
 
 def record_get_for_user(*, scope: Scope, pk: UUID | str, write: bool = False) -> AsyeRecord:
     """One record: 404 when the person has no relation to it; 403 on `write` unless they are
-    staff over its organisation (the NQSW, assessor and manager read it)."""
+    staff over its organisation (the NQSW, assessor, manager and panel moderators read it)."""
     record = records_visible_to(scope=scope).filter(pk=pk).first()
     if record is None:
         raise Http404("No such ASYE record.")

@@ -18,6 +18,7 @@ from academy.roles import STAFF_ROLES, Role
 from academy.selectors import roles_held_over
 
 from . import selectors
+from .lock import ensure_record_writable
 from .models import AssessorChange, AsyeRecord, ProgrammeType, ProgrammeTypeVersion, RecordPause, RecordStatus
 from .programme_rules import validate_version_data
 
@@ -154,6 +155,7 @@ def record_change_assessor(
 ) -> AsyeRecord:
     """Give the record a new assessor, keeping who changed it, when and why."""
     _require_staff_over(actor, record.organisation)
+    ensure_record_writable(record)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the assessor is changing."})
@@ -199,6 +201,7 @@ def record_pause_add(
     end and later reviews move by its length (asye/dates.py). An open pause makes the record
     PAUSED until `record_pause_end` (asye/final/ decided: a pause is a state of its own)."""
     _require_staff_over(actor, record.organisation)
+    ensure_record_writable(record)
     current = (
         AsyeRecord.objects.select_for_update().filter(pk=record.pk).values_list("status", flat=True).first()
     )
@@ -242,6 +245,7 @@ def record_pause_end(*, actor: User, pause: RecordPause, ends_on: datetime.date)
     """Close a pause that is still open."""
     record = pause.record
     _require_staff_over(actor, record.organisation)
+    ensure_record_writable(record)
     locked = RecordPause.objects.select_for_update().get(pk=pause.pk)
     if locked.ends_on is not None:
         raise ValidationError({"ends_on": "This pause has ended already."})

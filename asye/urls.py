@@ -7,6 +7,7 @@ from .evidence.urls import urlpatterns as evidence_urlpatterns
 from .export import urls as export_urls
 from .feedback.urls import urlpatterns as feedback_urlpatterns
 from .final import urls as final_urls
+from .moderation import urls as moderation_urls
 from .reviews import urls as reviews_urls
 from .supervision import urls as supervision_urls
 from .year.urls import urlpatterns as year_urlpatterns
@@ -43,3 +44,5 @@ urlpatterns += cohorts_urls.urlpatterns
 urlpatterns += final_urls.urlpatterns
 # Portfolio export, PDF and ZIP (asye/export/).
 urlpatterns += export_urls.urlpatterns
+# Moderation panels, the checklist, the final decision and the certificate (asye/moderation/).
+urlpatterns += moderation_urls.urlpatterns

@@ -20,6 +20,8 @@ from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles
 from . import presenters, selectors, services
 from .final.record_page import record_end_context
 from .forms import ChangeAssessorForm, ProgrammeVersionForm, RecordFilterForm, RecordForm
+from .lock import frozen_note, is_frozen
+from .models import RecordStatus
 from .reviews import presenters as review_presenters
 from .reviews import selectors as review_selectors
 from .year import presenters as year_presenters
@@ -111,9 +113,14 @@ def record(request: AcademyRequest, pk: str) -> HttpResponse:
     today = timezone.localdate()
     schedule = selectors.record_schedule(found, today=today)
     relations = selectors.record_relations(scope=request.scope, record=found)
-    can_change = selectors.STAFF in relations
+    frozen = is_frozen(found.status)  # the year has ended, or the panel has it (asye/lock.py)
+    can_change = selectors.STAFF in relations and not frozen
     context = {
         "record": found,
+        "frozen_note": frozen_note(found.status) if frozen else "",
+        "certificate_url": reverse("asye:moderation_certificate", args=[found.pk])
+        if found.status == RecordStatus.COMPLETED and relations & {selectors.NQSW, selectors.STAFF}
+        else "",
         "is_own": selectors.NQSW in relations,
         "can_change": can_change,
         "summary": presenters.record_summary(found, schedule, can_change=can_change),

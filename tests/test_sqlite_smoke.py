@@ -49,9 +49,11 @@ def test_migrate_and_load_demo_on_sqlite(tmp_path: Path) -> None:
         asye_records = db.execute("select count(*) from asye_asyerecord").fetchone()[0]
     # The core's 12 people (one whose employment has ended), the ASYE demo's 7 more NQSWs
     # (asye/demo.py) with 8 records, the year's-end demo's 4 NQSWs with a record each
-    # (asye/final/demo.py: submitted, paused, withdrawn, extended), and the placements demo's
-    # on-site supervisor and second student (placements/demo.py).
-    assert users == 25
-    assert memberships == 25
-    assert asye_records == 12
+    # (asye/final/demo.py: submitted, paused, withdrawn, extended), the placements demo's
+    # on-site supervisor and second student (placements/demo.py), and moderation's external
+    # moderator and two NQSWs with a record each (asye/moderation/demo.py: awaiting a panel,
+    # completed).
+    assert users == 28
+    assert memberships == 28
+    assert asye_records == 14
     assert pcf > 0

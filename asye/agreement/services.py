@@ -21,6 +21,7 @@ from academy.audit import audit_log
 from academy.models import User
 from academy.roles import STAFF_ROLES
 from academy.selectors import roles_held_over
+from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord, RecordStatus
 from asye.signatures import CAPACITY_WORDS, holds, signer_membership
 
@@ -35,6 +36,7 @@ def _is_staff(actor: User, record: AsyeRecord) -> bool:
 
 
 def _require_open(record: AsyeRecord) -> None:
+    ensure_record_writable(record)  # the year's end and moderation (asye/lock.py)
     if record.status in CLOSED_STATUSES:
         raise ValidationError(
             f"This ASYE record is {record.get_status_display().lower()}: it can no longer change."

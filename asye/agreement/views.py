@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy.drafts.web import draft_discard, draft_key
 from academy.web import AcademyRequest, add_form_errors, posted
+from asye.lock import is_frozen
 from asye.selectors import STAFF, record_schedule
 
 from . import presenters, rules, selectors, services
@@ -34,7 +35,8 @@ def _agreement_page(request: AcademyRequest, pk: str, number: int | None) -> Htt
     else:
         shown = selectors.agreement_version_get(record=record, number=number)
     is_latest = shown is not None and shown.number == latest_number
-    may_edit = bool(relations & selectors.AGREEMENT_WRITERS) and (shown is None or is_latest)
+    frozen = is_frozen(record.status)  # asye/lock.py: ended, or with the panel
+    may_edit = bool(relations & selectors.AGREEMENT_WRITERS) and (shown is None or is_latest) and not frozen
     context: dict[str, Any] = {
         "record": record,
         "agreement": shown,
@@ -154,8 +156,9 @@ def agreement_sign(request: AcademyRequest, pk: str, number: int, capacity: str)
 def plans(request: AcademyRequest, pk: str) -> HttpResponse:
     record, relations = selectors.record_for_plans(scope=request.scope, pk=pk)
     forms = record.programme_version.forms
-    can_write = bool(relations & selectors.PLAN_WRITERS)
-    can_review = bool(relations & selectors.PLAN_REVIEWERS)
+    frozen = is_frozen(record.status)  # asye/lock.py: ended, or with the panel
+    can_write = bool(relations & selectors.PLAN_WRITERS) and not frozen
+    can_review = bool(relations & selectors.PLAN_REVIEWERS) and not frozen
     schedule = record_schedule(record, today=timezone.localdate())
     context = {
         "record": record,

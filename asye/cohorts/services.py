@@ -37,6 +37,7 @@ from academy.roles import Role
 from academy.services import Invitee, invitations_create_many
 
 from .. import services as record_services
+from ..lock import RecordLocked, ensure_record_writable, is_frozen
 from ..models import AsyeRecord, ProgrammeType
 from . import selectors
 from .checks import ImportPlan, RowAction, RowError, RowPlan, cohort_import_check
@@ -305,8 +306,7 @@ def record_change_line_manager(
         what="a line manager",
     )
     locked = AsyeRecord.objects.select_for_update().get(pk=record.pk)
-    if locked.is_locked:
-        raise ValidationError("This record's year has ended: it cannot change.")
+    ensure_record_writable(locked)
     previous = locked.line_manager_id
     if previous == line_manager.pk:
         return record
@@ -348,8 +348,11 @@ def cohort_records_assign(
         raise ValidationError({"reason": "Say why they are changing."})
     assessors = managers = 0
     for record in records:
-        if record.is_locked:
-            raise ValidationError(f"{record.nqsw.user.display_name}'s year has ended: leave them out.")
+        if is_frozen(record.status):
+            raise RecordLocked(
+                f"{record.nqsw.user.display_name}'s record is locked (the year has ended, or the portfolio "
+                "is with the moderation panel): leave them out."
+            )
         if assessor is not None and record.assessor_id != assessor.pk:
             record_services.record_change_assessor(
                 actor=actor, record=record, assessor=assessor, reason=reason

@@ -14,6 +14,7 @@ from academy.audit import audit_log
 from academy.files.models import StoredFile
 from academy.files.services import file_delete, file_store
 from academy.models import FrameworkElement, Membership, User
+from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord, EvidenceKind
 
 from . import selectors
@@ -61,11 +62,13 @@ def _is_current(membership: Membership | None) -> bool:
 def _require_nqsw(actor: User, record: AsyeRecord) -> None:
     if record.nqsw.user_id != actor.pk or not _is_current(record.nqsw):
         raise PermissionDenied("Only the NQSW can change their evidence.")
+    ensure_record_writable(record)
 
 
 def _require_assessor(actor: User, record: AsyeRecord) -> None:
     if record.assessor.user_id != actor.pk or not _is_current(record.assessor):
         raise PermissionDenied("Only the NQSW's assessor can review their evidence.")
+    ensure_record_writable(record)
 
 
 def _observer_of(item: EvidenceItem) -> Membership:
@@ -445,6 +448,7 @@ def evidence_comment(
     (`relations` from `selectors.evidence_relations`)."""
     if not relations & COMMENTERS:
         raise PermissionDenied("Only the NQSW, their assessor and their line manager can comment.")
+    ensure_record_writable(item.record)
     body = body.strip()
     if not body:
         raise ValidationError({"body": "Enter a comment."})
@@ -472,6 +476,7 @@ def evidence_observer_record(
     observer = _observer_of(item)
     if observer.user_id != actor.pk or not _is_current(observer):
         raise PermissionDenied("Only the observer can write the observer's part.")
+    ensure_record_writable(item.record)
     _lock(item, version)
     if item.status == EvidenceStatus.ACCEPTED:
         raise ValidationError(

@@ -19,6 +19,7 @@ from academy.drafts.web import draft_discard, draft_initial, draft_key
 from academy.roles import Role
 from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 from asye import selectors as record_selectors
+from asye.lock import is_frozen
 from asye.models import AsyeRecord, EvidenceKind
 
 from . import presenters, selectors, services
@@ -61,6 +62,7 @@ def evidence_list(request: AcademyRequest, pk: str) -> HttpResponse:
     context = {
         "record": record,
         "is_own": record_selectors.NQSW in relations,
+        "can_add": record_selectors.NQSW in relations and not is_frozen(record.status),
         "kind": kind,
         "kind_label": presenters.kind_label(kind) if kind else "",
         "all_url": presenters.kind_filter_url(record),
@@ -211,6 +213,7 @@ def _item_context(request: AcademyRequest, item: EvidenceItem) -> dict[str, obje
     the_form = kind_form(item.record.programme_version, item.kind)
     is_nqsw = record_selectors.NQSW in relations
     is_assessor = record_selectors.ASSESSOR in relations
+    frozen = is_frozen(item.record.status)
     statements = list(selectors.record_elements(record=item.record)) if the_form.statement_prompts else []
     citation = citation_of(item)
     if citation is not None:  # the CPD record's words show once, in its own section
@@ -235,10 +238,13 @@ def _item_context(request: AcademyRequest, item: EvidenceItem) -> dict[str, obje
         "history_head": presenters.HISTORY_HEAD,
         "history": presenters.history_rows(detail.transitions),
         "comments": presenters.comment_items(detail),
-        "can_edit": is_nqsw and item.status in EDITABLE,
-        "can_review": is_assessor and item.status in WAITING,
-        "can_observe": selectors.OBSERVER in relations and item.status != EvidenceStatus.ACCEPTED,
-        "can_comment": bool(relations & services.COMMENTERS),
+        # Nothing changes once the year has ended or while the panel has it (asye/lock.py).
+        "can_edit": is_nqsw and item.status in EDITABLE and not frozen,
+        "can_review": is_assessor and item.status in WAITING and not frozen,
+        "can_observe": selectors.OBSERVER in relations
+        and item.status != EvidenceStatus.ACCEPTED
+        and not frozen,
+        "can_comment": bool(relations & services.COMMENTERS) and not frozen,
         "is_nqsw": is_nqsw,
         "return_form": ReturnForm(),
         "accept_form": AcceptForm(),
@@ -439,12 +445,13 @@ def evidence_queue(request: AcademyRequest) -> HttpResponse:
 def framework_map(request: AcademyRequest, pk: str) -> HttpResponse:
     record = record_selectors.record_get_for_user(scope=request.scope, pk=pk)
     relations = record_selectors.record_relations(scope=request.scope, record=record)
-    add_url = reverse("asye:evidence_add", args=[record.pk]) if record_selectors.NQSW in relations else None
+    may_add = record_selectors.NQSW in relations and not is_frozen(record.status)
+    add_url = reverse("asye:evidence_add", args=[record.pk]) if may_add else None
     sections = presenters.map_sections(selectors.framework_map(record=record), add_url=add_url)
     context = {
         "record": record,
         "sections": sections,
         "head": presenters.MAP_HEAD,
-        "is_own": add_url is not None,
+        "is_own": record_selectors.NQSW in relations,
     }
     return render(request, "asye/evidence/map.html", context)

@@ -17,6 +17,7 @@ from academy.audit import audit_log
 from academy.models import User
 from academy.outbox.services import outbox_enqueue
 from asye.evidence.models import EvidenceItem, EvidenceStatus, EvidenceTransition
+from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord
 
 from .codes import new_code, secret_hash
@@ -46,6 +47,7 @@ def _require_nqsw(actor: User, record: AsyeRecord) -> None:
     current = membership.is_active and (membership.ended_on is None or membership.ended_on >= today)
     if membership.user_id != actor.pk or not current:
         raise PermissionDenied("Only the NQSW asks for feedback on their own record.")
+    ensure_record_writable(record)
 
 
 def _values(request: FeedbackRequest) -> dict[str, object]:
@@ -223,6 +225,7 @@ def feedback_submit(*, request_id: str, answers: Mapping[str, object]) -> Eviden
         .get(pk=request_id)
     )
     feedback_check_usable(request=request)
+    ensure_record_writable(request.record)
     questions = question_set(
         forms=request.record.programme_version.forms, kind=request.kind, audience=request.audience
     )

@@ -26,6 +26,7 @@ from academy.presenters import format_date
 from academy.roles import STAFF_ROLES
 from academy.selectors import roles_held_over
 from asye.evidence.models import EvidenceItem, EvidenceStatus
+from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord, RecordStatus
 from asye.reviews.services import sign_statement
 from asye.selectors import record_schedule
@@ -74,6 +75,7 @@ def _status_words(record: AsyeRecord) -> str:
 
 
 def _writable(*, actor: User, record: AsyeRecord) -> FinalAssessment:
+    ensure_record_writable(record)
     if _locked_status(record) not in selectors.UNDER_WAY:
         raise ValidationError(
             f"This ASYE record is {_status_words(record)}: its final assessment can no longer change."
@@ -179,6 +181,7 @@ def final_sign(*, actor: User, record: AsyeRecord, capacity: str) -> FinalAssess
     """Sign the final assessment in `capacity`, the actor's own. Refused until every part is
     written; signing twice returns the first signature; the third completes it."""
     membership = signer_membership(actor, record, capacity, selectors.FINAL_CAPACITIES)
+    ensure_record_writable(record)
     if _locked_status(record) not in selectors.UNDER_WAY:
         raise ValidationError(f"This ASYE record is {_status_words(record)}: it can no longer be signed.")
     assessment = FinalAssessment.objects.select_for_update().filter(record=record).first()
@@ -244,9 +247,17 @@ def record_extend(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the year is being extended."})
+    ensure_record_writable(record)
     status = _locked_status(record)
     if status not in selectors.UNDER_WAY:
         raise ValidationError(f"This ASYE record is {_status_words(record)}: it cannot be extended.")
+    return _extension_apply(actor=actor, record=record, status=status, new_end_on=new_end_on, reason=reason)
+
+
+def _extension_apply(
+    *, actor: User, record: AsyeRecord, status: str, new_end_on: datetime.date, reason: str
+) -> RecordExtension:
+    """The extension itself, the record locked by the caller: every date after today moves."""
     today = timezone.localdate()
     previous_end = record_schedule(record, today=today).planned_end
     if new_end_on <= previous_end:
@@ -292,6 +303,8 @@ def record_withdraw(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the NQSW is withdrawing."})
+    # A portfolio with the moderation panel can still be withdrawn; an ended year cannot.
+    ensure_record_writable(record, allow_submitted=True)
     status = _locked_status(record)
     if status not in (*selectors.UNDER_WAY, RecordStatus.SUBMITTED):
         raise ValidationError(f"This ASYE record is {_status_words(record)}: it cannot be withdrawn.")
@@ -324,6 +337,7 @@ def anonymisation_confirm(*, actor: User, record: AsyeRecord, item_ids: Iterable
     were newly confirmed (none twice)."""
     if not holds(record.nqsw, actor):
         raise PermissionDenied("Only the NQSW whose portfolio it is can confirm it is anonymised.")
+    ensure_record_writable(record)
     if _locked_status(record) not in selectors.UNDER_WAY:
         raise ValidationError(f"This ASYE record is {_status_words(record)}: nothing more can be confirmed.")
     wanted = {str(pk) for pk in item_ids}
@@ -369,6 +383,8 @@ def record_submit_to_moderation(*, record: AsyeRecord, actor: User) -> Moderatio
     request for a record already submitted by the same person returns the first submission."""
     if not holds(record.nqsw, actor):
         raise PermissionDenied("Only the NQSW whose portfolio it is can submit it to moderation.")
+    # Submitted already: the same person's second click returns the first submission (below).
+    ensure_record_writable(record, allow_submitted=True)
     status = _locked_status(record)
     if status == RecordStatus.SUBMITTED:
         latest = ModerationSubmission.objects.filter(record=record).order_by("-created_at", "-id").first()
@@ -389,3 +405,18 @@ def record_submit_to_moderation(*, record: AsyeRecord, actor: User) -> Moderatio
         after={"status": RecordStatus.SUBMITTED, "submission": submission.pk},
     )
     return submission
+
+
+def record_extend_on_referral(
+    *, actor: User, record: AsyeRecord, new_end_on: datetime.date, reason: str
+) -> RecordExtension | None:
+    """The moderation panel referred the portfolio back with a new end date (the caller,
+    asye/moderation, holds the record's row lock and has returned it to ACTIVE). A date after
+    the planned end extends the year as `record_extend` does, granted by the panel member and
+    audited; a date on or before it changes no date (None)."""
+    previous_end = record_schedule(record, today=timezone.localdate()).planned_end
+    if new_end_on <= previous_end:
+        return None
+    return _extension_apply(
+        actor=actor, record=record, status=str(record.status), new_end_on=new_end_on, reason=reason
+    )

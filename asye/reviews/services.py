@@ -17,6 +17,7 @@ from django.utils import timezone
 from academy.audit import audit_log
 from academy.models import User
 from asye.agreement.services import CLOSED_STATUSES
+from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord
 from asye.selectors import record_schedule
 from asye.signatures import CAPACITY_WORDS, SignatureCapacity, holds, signer_membership
@@ -28,6 +29,7 @@ TEXT_LIMIT = 5000
 
 
 def _require_open(record: AsyeRecord) -> None:
+    ensure_record_writable(record)  # the year's end and moderation (asye/lock.py)
     if record.status in CLOSED_STATUSES:
         raise ValidationError(
             f"This ASYE record is {record.get_status_display().lower()}: its reviews can no longer change."

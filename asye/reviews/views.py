@@ -19,6 +19,7 @@ from academy.drafts.web import draft_discard, draft_initial, draft_key
 from academy.presenters import format_date
 from academy.web import AcademyRequest, add_form_errors, paginate, posted
 from asye.dates import ReviewDue
+from asye.lock import is_frozen
 from asye.models import AsyeRecord
 from asye.selectors import record_schedule
 from asye.signatures import SIGNATURES_HEAD, SignatureCapacity, signature_rows
@@ -54,7 +55,8 @@ def review(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
     asks_self = rules.asks_self_assessment(form, record.service_area)
     domains = selectors.review_domains(record=record)
     brief = presenters.brief_of(found)
-    editable = brief is None or (brief.completed_at is None and not brief.signed)
+    frozen = is_frozen(record.status)  # asye/lock.py: ended, or with the panel
+    editable = not frozen and (brief is None or (brief.completed_at is None and not brief.signed))
 
     def edit(part: str, name: str) -> str:
         writer = selectors.PART_WRITERS[part]
@@ -109,7 +111,7 @@ def review(request: AcademyRequest, pk: str, key: str) -> HttpResponse:
             found.signatures.all() if found else [], record, selectors.REVIEW_CAPACITIES
         ),
         "sign_actions": presenters.sign_actions(record, due, brief, selectors.capacities_held(relations))
-        if not missing and (brief is None or brief.completed_at is None)
+        if not missing and not frozen and (brief is None or brief.completed_at is None)
         else [],
         "back_url": reverse("asye:reviews", args=[record.pk]),
     }

@@ -26,6 +26,7 @@ from django.utils import timezone
 from academy.audit import audit_log
 from academy.models import Membership, User
 from asye.agreement.services import CLOSED_STATUSES
+from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord
 
 from .models import CaseloadMonth, ProtectedTime, Supervision, SupervisionAttendance, SupervisionKind
@@ -48,6 +49,7 @@ def may_record_for(user: User, record: AsyeRecord) -> bool:
 
 
 def _require_open(record: AsyeRecord) -> None:
+    ensure_record_writable(record)  # the year's end and moderation (asye/lock.py)
     if record.status in CLOSED_STATUSES:
         raise ValidationError(
             f"{record.nqsw.user.display_name}'s ASYE record is {record.get_status_display().lower()}: "

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy.drafts.web import draft_discard, draft_initial, draft_key
 from academy.web import AcademyRequest, add_form_errors, paginate, posted
-from asye.agreement.services import CLOSED_STATUSES
+from asye.lock import is_frozen
 from asye.selectors import NQSW, STAFF, records_assigned_to
 
 from . import presenters, selectors, services
@@ -35,7 +35,7 @@ def supervisions(request: AcademyRequest, pk: str) -> HttpResponse:
     held = selectors.supervision_dates([record]).get(record.pk, [])
     found = selectors.record_intervals(record, held)
     notes = selectors.may_read_notes(relations)
-    is_open = record.status not in CLOSED_STATUSES
+    is_open = not is_frozen(record.status)  # asye/lock.py: ended, or with the panel
     context = {
         "record": record,
         "is_own": NQSW in relations,
@@ -100,7 +100,7 @@ def supervision(request: AcademyRequest, pk: str, sid: str) -> HttpResponse:
     record = attendance.record
     notes = selectors.may_read_notes(relations)
     attendees = list(selectors.attendees_of(supervision=attendance.supervision)) if notes else None
-    is_open = record.status not in CLOSED_STATUSES
+    is_open = not is_frozen(record.status)  # asye/lock.py: ended, or with the panel
     confirmed = bool(attendees and any(a.confirmed_at for a in attendees))
     context = {
         "record": record,
@@ -208,7 +208,7 @@ def supervision_confirm(request: AcademyRequest, pk: str, sid: str) -> HttpRespo
 def workload(request: AcademyRequest, pk: str) -> HttpResponse:
     record, relations = selectors.record_for_supervision(scope=request.scope, pk=pk)
     today = timezone.localdate()
-    is_open = record.status not in CLOSED_STATUSES
+    is_open = not is_frozen(record.status)  # asye/lock.py: ended, or with the panel
     can_remove = is_open and bool(relations & selectors.PROTECTED_TIME_WRITERS)
     page = paginate(request, selectors.protected_time_of(record=record))
     used = selectors.protected_hours_used(record=record, until=today)

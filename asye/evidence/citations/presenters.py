@@ -72,6 +72,7 @@ def readers_words(readers: PortfolioReaders) -> list[str]:
         f"your line manager, {readers.line_manager}",
         f"principal social workers and academy administrators at {staff}",
         "anyone who takes over one of these roles while your ASYE record is open",
+        "the members of the moderation panel your portfolio is sent to, while the panel sits",
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from academy.audit import audit_log
 from academy.models import FrameworkElement, User
+from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord, EvidenceKind
 from cpd.models import CpdRecord
 
@@ -42,6 +43,7 @@ def evidence_cite_cpd(
     second call with the same `idempotency_key` returns the first item."""
     if cpd_record.person_id != actor.pk:
         raise PermissionDenied("You can only cite your own CPD records.")
+    ensure_record_writable(record)
     if not cpd_record.is_complete:
         raise ValidationError("Finish this CPD record before you cite it.", code="draft")
     if not sharing_confirmed:
