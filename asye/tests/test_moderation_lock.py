@@ -20,12 +20,12 @@ from academy.models import AuditEntry
 from academy.roles import Role
 from asye import services as record_services
 from asye.agreement import services as agreement_services
+from asye.cohorts import services as cohort_services
 from asye.evidence import services as evidence_services
 from asye.evidence.citations import services as citation_services
-from asye.cohorts import services as cohort_services
 from asye.feedback import services as feedback_services
-from asye.final import services as final_services
 from asye.feedback.models import FeedbackAudience, FeedbackChannel, FeedbackKind
+from asye.final import services as final_services
 from asye.lock import RecordLocked, ensure_record_writable
 from asye.models import AsyeRecord, EvidenceKind, EvidenceStatus, RecordPause, RecordStatus
 from asye.reviews import services as review_services
