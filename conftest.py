@@ -198,3 +198,26 @@ for _name in PERSONAS:
 def _clear_cache() -> None:
     """allauth remembers used TOTP codes and axes counts failures in the cache: start clean."""
     cache.clear()
+
+
+# Long tests that need no test database (each starts fresh Python processes: migrating and loading
+# the demo on SQLite takes a minute on a busy machine). pytest-django puts tests without a
+# database last, so under xdist one of these used to be the last test a worker ran while the
+# other worker sat idle; run first, they overlap with everything else.
+RUN_FIRST = (
+    "tests/test_sqlite_smoke.py",  # longest first
+    "tests/test_settings.py",
+    "academy/tests/test_files_settings.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """After pytest-django's ordering (database tests, then transactional, then the rest); the
+    longest of these first."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return RUN_FIRST.index(path) if path in RUN_FIRST else len(RUN_FIRST)
+
+    items.sort(key=rank)
