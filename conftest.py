@@ -9,6 +9,7 @@ roles that need two-factor authentication have a TOTP authenticator seeded; `tot
 computes a code."""
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,10 +17,16 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from academy.models import Organisation, User
+from academy.models import Membership, Organisation, Team, User
 from academy.roles import MFA_ROLES
 from academy.testing.walk import Persona, discover
-from academy.tests.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
+from academy.tests.factories import (
+    TEST_PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 TOTP_SECRETS: dict[str, str] = {}
 
@@ -87,6 +94,7 @@ PERSONAS: dict[str, Persona] = discover().personas
 
 # Organisations whose personas get a team of their own (the councils people work in).
 TEAMED = {"home", "sibling"}
+TEAM_AREA = Team.ServiceArea.ADULTS  # as TeamFactory makes them
 
 
 def make_persona(orgs: Orgs, name: str) -> User:
@@ -120,9 +128,57 @@ def make_persona(orgs: Orgs, name: str) -> User:
     return user
 
 
+def make_personas(orgs: Orgs, names: Iterable[str]) -> dict[str, User]:
+    """The same rows as `make_persona` for each name, written with a handful of bulk INSERTs
+    instead of five or six queries a persona: most tests ask for `personas`, so this is paid
+    thousands of times a run."""
+    from allauth.account.models import EmailAddress
+
+    names = list(names)
+    specs = {name: PERSONAS[name] for name in names}
+    users = {}
+    for name in names:
+        user = User(
+            email=f"{name.replace('_', '-')}@example.test",
+            full_name=f"{name.replace('_', ' ').title()} Persona",
+        )
+        user.set_password(TEST_PASSWORD)
+        users[name] = user
+    User.objects.bulk_create(users.values())
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users.values()
+    )
+    teams = {
+        name: Team(organisation=getattr(orgs, spec.organisation), name=f"{name} team", service_area=TEAM_AREA)
+        for name, spec in specs.items()
+        if spec.organisation in TEAMED
+    }
+    Team.objects.bulk_create(teams.values())
+    memberships = []
+    for name, spec in specs.items():
+        membership = Membership(
+            user=users[name],
+            organisation=getattr(orgs, spec.organisation),
+            role=spec.role,
+            team=teams.get(name),
+        )
+        if spec.ended:
+            # Employed until a month ago; the daily sweep has marked the role ended.
+            membership.ended_on = timezone.localdate() - timedelta(days=30)
+            membership.started_on = membership.ended_on - timedelta(days=700)
+            membership.is_active = False
+            membership.deactivated_at = timezone.now() - timedelta(days=29)
+        memberships.append(membership)
+    Membership.objects.bulk_create(memberships)
+    for name, spec in specs.items():
+        if not spec.ended and spec.role in MFA_ROLES:
+            seed_totp(users[name])
+    return users
+
+
 @pytest.fixture
 def personas(orgs: Orgs) -> dict[str, User]:
-    return {name: make_persona(orgs, name) for name in PERSONAS}
+    return make_personas(orgs, PERSONAS)
 
 
 def _persona_fixture(name: str):  # type: ignore[no-untyped-def]
@@ -142,3 +198,26 @@ for _name in PERSONAS:
 def _clear_cache() -> None:
     """allauth remembers used TOTP codes and axes counts failures in the cache: start clean."""
     cache.clear()
+
+
+# Long tests that need no test database (each starts fresh Python processes: migrating and loading
+# the demo on SQLite takes a minute on a busy machine). pytest-django puts tests without a
+# database last, so under xdist one of these used to be the last test a worker ran while the
+# other worker sat idle; run first, they overlap with everything else.
+RUN_FIRST = (
+    "tests/test_sqlite_smoke.py",  # longest first
+    "tests/test_settings.py",
+    "academy/tests/test_files_settings.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """After pytest-django's ordering (database tests, then transactional, then the rest); the
+    longest of these first."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return RUN_FIRST.index(path) if path in RUN_FIRST else len(RUN_FIRST)
+
+    items.sort(key=rank)

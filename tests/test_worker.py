@@ -38,6 +38,7 @@ def test_readiness_reports_database_broker_worker_and_beat(
     client: Any, settings: Any, celery_worker: Any
 ) -> None:
     record_heartbeat()  # beat's last run; no beat process in this test
+    settings.HEALTH_WORKER_PING_SECONDS = 1.0  # the production wait: the worker has time to answer
     response = operator_report(client, settings)
     body = response.json()
     assert body["database"] == "ok"

@@ -5,6 +5,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -37,7 +38,7 @@ def _broker() -> str:
 
 def _workers() -> tuple[str, int]:
     try:
-        replies = app.control.ping(timeout=1.0) or []
+        replies = app.control.ping(timeout=settings.HEALTH_WORKER_PING_SECONDS) or []
     except Exception:
         logger.exception("health: worker ping failed")
         return "unavailable", 0
@@ -78,8 +79,9 @@ REPORT_SECONDS = 5
 
 def cached_report() -> dict[str, Any]:
     """The report, reused for a few seconds: the readiness URL is public, and each fresh report
-    pings every worker (up to a second when none answers). With the cache down the report is
-    built afresh, and says beat is unavailable (its heartbeat lives in the cache)."""
+    pings every worker, waiting HEALTH_WORKER_PING_SECONDS (a second) for their replies. With
+    the cache down the report is built afresh, and says beat is unavailable (its heartbeat
+    lives in the cache)."""
     try:
         report = cache.get(REPORT_KEY)
     except Exception:

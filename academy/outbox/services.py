@@ -35,7 +35,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from academy.audit import audit_log
@@ -44,7 +44,7 @@ from academy.roles import Role
 from academy.selectors import roles_held_over
 
 from .models import OutboxMessage
-from .registry import DoNotSend, Email, email_kind, email_kind_names
+from .registry import Built, DoNotSend, Email, EmailKind, email_kind, email_kind_names
 
 logger = logging.getLogger("academy.outbox")
 
@@ -135,6 +135,12 @@ def _queue_sweep_task() -> None:
         sweep_task.delay()
     except Exception:
         logger.warning("Outbox: could not queue a sweep; the next scheduled one sends these emails.")
+
+
+def outbox_send_soon(*, message_id: uuid.UUID) -> None:
+    """After the caller's transaction commits, send this row without waiting for the sweep
+    (for a caller that made a row due again itself)."""
+    _send_soon(message_id)
 
 
 def _send_soon(message_id: uuid.UUID) -> None:
@@ -259,6 +265,8 @@ def _claim(*, batch_size: int, ids: list[uuid.UUID] | None = None) -> _Claim:
                 ),
                 updated_at=now,
             )
+            for message in OutboxMessage.objects.filter(pk__in=given_up):
+                _run_on_failed(message)
         OutboxMessage.objects.filter(pk__in=claimed).update(
             claimed_until=now + _lease(), claim_token=token, attempts=F("attempts") + 1, updated_at=now
         )
@@ -297,17 +305,27 @@ def outbox_deliver(*, message_ids: list[uuid.UUID]) -> Delivery:
 def _deliver(claim: _Claim, delivery: Delivery, *, deadline: float | None = None) -> bool:
     """Send each claimed row over one mail connection. Stops early, releasing the rows not yet
     tried without counting an attempt, when several sends in a row failed (the server is
-    probably down) or the deadline (a `time.monotonic()` value) has passed; returns True then."""
+    probably down) or the deadline (a `time.monotonic()` value) has passed; returns True then.
+
+    Kinds with `build_many` are built a batch at a time before the first send; the rows sent
+    are marked in one UPDATE when the batch ends (or stops early), not one by one."""
     delivery.claimed += len(claim.ids)
     messages = list(
         OutboxMessage.objects.filter(pk__in=claim.ids, claim_token=claim.token).order_by("due_at")
     )
+    try:
+        built = _build_many(messages)
+    except SoftTimeLimitExceeded:
+        delivery.released += _release(messages, claim)
+        logger.warning("Outbox: the task reached its soft time limit; stopping.")
+        raise
     connection = get_connection()
+    sent: list[_Sent] = []
     failures_in_a_row = 0
     try:
         for index, message in enumerate(messages):
             try:
-                outcome = _deliver_one(message, claim, connection, delivery)
+                outcome = _deliver_one(message, claim, connection, delivery, built=built, sent=sent)
             except SoftTimeLimitExceeded:
                 # The task must stop now. The row being sent keeps its lease (it may have gone
                 # out); the rest go back, with no attempt counted, for the next sweep.
@@ -325,8 +343,97 @@ def _deliver(claim: _Claim, delivery: Delivery, *, deadline: float | None = None
                     )
                 return True
     finally:
-        _close_quietly(connection)
+        try:
+            _mark_sent(sent, claim)
+        finally:
+            _close_quietly(connection)
     return False
+
+
+def _build_many(messages: list[OutboxMessage]) -> Built:
+    """Emails of the kinds that build a batch at once, by row id. A kind whose `build_many`
+    itself fails is left to build row by row, so each row records its own outcome."""
+    by_kind: dict[str, list[OutboxMessage]] = {}
+    for message in messages:
+        by_kind.setdefault(message.kind, []).append(message)
+    built: Built = {}
+    for name, group in by_kind.items():
+        try:
+            kind = email_kind(name)
+        except KeyError:
+            continue  # fails visibly, row by row
+        if kind.build_many is None:
+            continue
+        try:
+            built.update(kind.build_many(group))
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception:
+            logger.exception("Outbox: building a batch of %r emails failed; building them one by one.", name)
+    return built
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A row whose email the mail backend has taken, waiting to be marked sent."""
+
+    message: OutboxMessage
+    email: Email
+    kind: EmailKind
+
+
+def _mark_sent(sent: list[_Sent], claim: _Claim) -> None:
+    """Mark these rows sent in one UPDATE guarded by the claim token, then run their kinds'
+    after-send hooks. A row another sender took meanwhile (a lease lost during the batch) is
+    not marked by us, and said so: it may arrive twice."""
+    if not sent:
+        return
+    now = timezone.now()
+    subjects = {item.message.pk: item.email.subject[:300] for item in sent}
+    distinct = set(subjects.values())
+    subject: Any = (
+        Value(distinct.pop())
+        if len(distinct) == 1
+        else Case(
+            *(When(pk=pk, then=Value(text)) for pk, text in subjects.items()), default=F("email_subject")
+        )
+    )
+    marked = OutboxMessage.objects.filter(
+        pk__in=subjects, claim_token=claim.token, status=Status.PENDING
+    ).update(
+        status=Status.SENT,
+        sent_at=now,
+        claimed_until=None,
+        claim_token=None,
+        last_error="",
+        email_subject=subject,
+        updated_at=now,
+    )
+    ours = (
+        set(subjects)
+        if marked == len(subjects)
+        else set(
+            OutboxMessage.objects.filter(pk__in=subjects, status=Status.SENT, sent_at=now).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    by_kind: dict[str, list[OutboxMessage]] = {}
+    for item in sent:
+        if item.message.pk not in ours:
+            logger.error(
+                "Outbox: %s was sent after its lease had passed to another sender; it may arrive twice.",
+                item.message.pk,
+            )
+            continue
+        if item.kind.on_sent is not None:
+            _run_on_sent(item.kind.on_sent, item.message)
+        by_kind.setdefault(item.kind.name, []).append(item.message)
+    sent.clear()
+    for name, group in by_kind.items():
+        after = email_kind(name).after_sent_many
+        if after is not None:
+            _run_after_sent_many(after, group)
 
 
 def _release(untried: list[OutboxMessage], claim: _Claim) -> int:
@@ -336,13 +443,27 @@ def _release(untried: list[OutboxMessage], claim: _Claim) -> int:
     )
 
 
-def _deliver_one(message: OutboxMessage, claim: _Claim, connection: Any, delivery: Delivery) -> str:
-    mine = OutboxMessage.objects.filter(pk=message.pk, claim_token=claim.token, status=Status.PENDING)
+def _deliver_one(
+    message: OutboxMessage,
+    claim: _Claim,
+    connection: Any,
+    delivery: Delivery,
+    *,
+    built: Built | None = None,
+    sent: list[_Sent] | None = None,
+) -> str:
+    """Build and send one claimed row. With `sent`, a row sent is added to it for `_deliver`
+    to mark with the rest of its batch; without, it is marked at once."""
+
+    def mine() -> Any:
+        return OutboxMessage.objects.filter(pk=message.pk, claim_token=claim.token, status=Status.PENDING)
+
     # Nobody else can take a row before its lease runs out. Once half of it has gone (a slow
     # batch), renew it for this message — and make sure it is still ours: a sender slower
     # than the whole lease has lost it to another, who sends it instead. The margin of half a
     # lease also covers clocks that differ between workers.
-    if timezone.now() - claim.at > _lease() / 2 and not mine.update(claimed_until=timezone.now() + _lease()):
+    slow = timezone.now() - claim.at > _lease() / 2
+    if slow and not mine().update(claimed_until=timezone.now() + _lease()):
         logger.warning(
             "Outbox: lost the lease on %s before sending; leaving it to its new holder.", message.pk
         )
@@ -351,10 +472,10 @@ def _deliver_one(message: OutboxMessage, claim: _Claim, connection: Any, deliver
     email: Email | None = None
     try:
         kind = email_kind(message.kind)
-        email = kind.build(message)
+        email = _built(message, kind, built)
         _send(message, email, connection)
     except DoNotSend as reason:
-        mine.update(
+        mine().update(
             status=Status.CANCELLED,
             cancel_reason=str(reason)[:300],
             claimed_until=None,
@@ -368,26 +489,40 @@ def _deliver_one(message: OutboxMessage, claim: _Claim, connection: Any, deliver
         raise
     except Exception as error:
         _close_quietly(connection)  # a broken connection is reopened for the next message
-        return _record_failure(message, mine, email, error, delivery)
-    # The mark stands on its own: whatever the hook below does, a sent email is never sent again.
-    marked = mine.update(
-        status=Status.SENT,
-        sent_at=timezone.now(),
-        claimed_until=None,
-        claim_token=None,
-        last_error="",
-        email_subject=email.subject[:300],
-        updated_at=timezone.now(),
-    )
-    if marked and kind.on_sent is not None:
-        _run_on_sent(kind.on_sent, message)
-    if not marked:
-        logger.error(
-            "Outbox: %s was sent after its lease had passed to another sender; it may arrive twice.",
-            message.pk,
-        )
+        return _record_failure(message, mine(), email, error, delivery)
     delivery.sent += 1
+    if sent is not None:
+        sent.append(_Sent(message, email, kind))
+        return "sent"
+    # The mark stands on its own: whatever the hook below does, a sent email is never sent again.
+    _mark_sent([_Sent(message, email, kind)], claim)
     return "sent"
+
+
+def _built(message: OutboxMessage, kind: EmailKind, built: Built | None) -> Email:
+    """The row's email: from its batch's `build_many` when that built it, else built now."""
+    if built is not None and message.pk in built:
+        result = built[message.pk]
+        if isinstance(result, Exception):
+            raise result
+        return result
+    return kind.build(message)
+
+
+def _run_after_sent_many(after: Callable[[list[OutboxMessage]], None], messages: list[OutboxMessage]) -> None:
+    """A kind's hook for a batch marked sent, in its own savepoint: like `_run_on_sent`, a
+    failing hook is logged and its writes undone; the emails stay sent."""
+    try:
+        with transaction.atomic():
+            after(messages)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        logger.exception(
+            "Outbox: %s %r emails were sent, but their after-send hook failed.",
+            len(messages),
+            messages[0].kind,
+        )
 
 
 def _run_on_sent(on_sent: Callable[[OutboxMessage], None], message: OutboxMessage) -> None:
@@ -453,8 +588,29 @@ def _record_failure(
             text,
             changes["due_at"].isoformat(),
         )
-    mine.update(**changes)
+    if mine.update(**changes) and changes.get("status") == Status.FAILED:
+        message.status = Status.FAILED
+        message.last_error = text
+        _run_on_failed(message)
     return outcome
+
+
+def _run_on_failed(message: OutboxMessage) -> None:
+    """Tell the row's kind it has failed for good (a reminder then shows as failed), in a
+    savepoint: a hook that fails is logged, and the row stays failed on the operator page."""
+    try:
+        on_failed = email_kind(message.kind).on_failed
+    except KeyError:
+        return
+    if on_failed is None:
+        return
+    try:
+        with transaction.atomic():
+            on_failed(message)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        logger.exception("Outbox: %s failed, and its %r failure hook failed too.", message.pk, message.kind)
 
 
 def _close_quietly(connection: Any) -> None:

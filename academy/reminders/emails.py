@@ -8,10 +8,27 @@ from django.urls import reverse
 
 from academy.models import User
 from academy.outbox.models import OutboxMessage
-from academy.outbox.registry import DoNotSend, Email, register_email_kind, render_email
+from academy.outbox.registry import (
+    Built,
+    DoNotSend,
+    Email,
+    email_template,
+    register_email_kind,
+    render_email,
+)
 
 from .models import Reminder
-from .services import DIGEST_EMAIL, REMINDER_EMAIL, active_user_ids
+from .services import (
+    DIGEST_EMAIL,
+    REMINDER_EMAIL,
+    active_user_ids,
+    reminders_email_failed,
+    reminders_email_sent,
+)
+
+REMINDER_TEMPLATE = "academy/reminders/email/reminder"
+# A reminder delivered to the portal whose email is going out, or failed and is being sent again.
+EMAILED = (Reminder.State.SENT, Reminder.State.FAILED)
 
 
 def _site_link(path: str) -> str:
@@ -32,15 +49,63 @@ def build_reminder_email(message: OutboxMessage) -> Email:
         if message.object_id
         else None
     )
-    if reminder is None or reminder.state != Reminder.State.SENT:
+    if reminder is None or reminder.state not in EMAILED:
         raise DoNotSend("The reminder no longer exists or was not delivered.")
     if not active_user_ids([reminder.recipient_id]):
         raise DoNotSend("The person's memberships have all ended.")
     return render_email(
-        template="academy/reminders/email/reminder",
+        template=REMINDER_TEMPLATE,
         context={**_common(reminder.recipient), "reminder": reminder, "link": _site_link(reminder.url)},
         subject=f"{settings.ACADEMY_NAME}: {reminder.title}",
     )
+
+
+def build_reminder_emails(messages: list[OutboxMessage]) -> Built:
+    """The same emails as `build_reminder_email`, for a whole batch: its reminders and their
+    recipients in one query, whose memberships are current in one more, and the templates
+    compiled once."""
+    ids = [message.object_id for message in messages if message.object_id]
+    reminders = {
+        str(pk): row for pk, row in Reminder.objects.select_related("recipient").in_bulk(ids).items()
+    }
+    active = active_user_ids(reminder.recipient_id for reminder in reminders.values())
+    template = email_template(REMINDER_TEMPLATE)
+    preferences_link = _site_link(reverse("academy:reminder_preferences"))
+    built: Built = {}
+    for message in messages:
+        reminder = reminders.get(message.object_id) if message.object_id else None
+        if reminder is None or reminder.state not in EMAILED:
+            built[message.pk] = DoNotSend("The reminder no longer exists or was not delivered.")
+        elif str(reminder.recipient_id) not in active:
+            built[message.pk] = DoNotSend("The person's memberships have all ended.")
+        else:
+            built[message.pk] = template.render(
+                context={
+                    "person": reminder.recipient,
+                    "academy_name": settings.ACADEMY_NAME,
+                    "preferences_link": preferences_link,
+                    "reminder": reminder,
+                    "link": _site_link(reminder.url),
+                },
+                subject=f"{settings.ACADEMY_NAME}: {reminder.title}",
+            )
+    return built
+
+
+def _reminder_ids(message: OutboxMessage) -> list[str]:
+    if message.kind == DIGEST_EMAIL:
+        return [str(pk) for pk in message.context.get("reminder_ids", [])]
+    return [message.object_id] if message.object_id else []
+
+
+def reminder_email_failed(message: OutboxMessage) -> None:
+    """The email failed for good: its reminders show as failed on the operators' page."""
+    reminders_email_failed(reminder_ids=_reminder_ids(message), error=message.last_error)
+
+
+def reminder_emails_sent(messages: list[OutboxMessage]) -> None:
+    """Emails an operator sent again after they had failed: their reminders are sent now."""
+    reminders_email_sent(reminder_ids=[pk for message in messages for pk in _reminder_ids(message)])
 
 
 def build_digest_email(message: OutboxMessage) -> Email:
@@ -49,7 +114,7 @@ def build_digest_email(message: OutboxMessage) -> Email:
         raise DoNotSend("The person no longer has a current membership.")
     reminders = list(
         Reminder.objects.filter(
-            pk__in=message.context.get("reminder_ids", []), recipient=user, state=Reminder.State.SENT
+            pk__in=message.context.get("reminder_ids", []), recipient=user, state__in=EMAILED
         ).order_by("due_at")
     )
     if not reminders:
@@ -64,5 +129,16 @@ def build_digest_email(message: OutboxMessage) -> Email:
 
 
 def register_reminder_kinds() -> None:
-    register_email_kind(name=REMINDER_EMAIL, build=build_reminder_email)
-    register_email_kind(name=DIGEST_EMAIL, build=build_digest_email)
+    register_email_kind(
+        name=REMINDER_EMAIL,
+        build=build_reminder_email,
+        build_many=build_reminder_emails,
+        after_sent_many=reminder_emails_sent,
+        on_failed=reminder_email_failed,
+    )
+    register_email_kind(
+        name=DIGEST_EMAIL,
+        build=build_digest_email,
+        after_sent_many=reminder_emails_sent,
+        on_failed=reminder_email_failed,
+    )

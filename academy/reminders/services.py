@@ -36,7 +36,8 @@ from django.utils import timezone
 
 from academy.audit import audit_log
 from academy.models import Membership, Notification, Organisation, User
-from academy.outbox.services import outbox_enqueue, outbox_enqueue_many
+from academy.outbox.models import OutboxMessage
+from academy.outbox.services import outbox_enqueue, outbox_enqueue_many, outbox_send_soon
 from academy.registry.reminders import DueReminder, ReminderProducer, registered_reminder_producers
 from academy.roles import Role
 from academy.selectors import current_membership_q, roles_held_over, unread_count_cache_key
@@ -524,6 +525,34 @@ def reminder_preferences_set(
     )
 
 
+# --- When its email fails for good --------------------------------------------------------------
+
+EMAIL_FAILED = "Its email failed: "
+
+
+def reminders_email_failed(*, reminder_ids: list[str], error: str) -> int:
+    """The outbox gave up on the email for these reminders (it is on the outbox page as failed):
+    they show as failed on the operators' page too, with the mail server's answer. They stay
+    in the person's portal inbox."""
+    now = timezone.now()
+    failed = Reminder.objects.filter(pk__in=reminder_ids, state=State.SENT).update(
+        state=State.FAILED, last_error=(EMAIL_FAILED + error)[:2000], updated_at=now
+    )
+    if failed:
+        logger.error("Reminders: the email for %s reminder(s) failed for good: %s", failed, error[:300])
+    return failed
+
+
+def reminders_email_sent(*, reminder_ids: list[str]) -> int:
+    """An email that had failed went out after all (an operator sent it again): its reminders
+    are sent."""
+    if not reminder_ids:
+        return 0
+    return Reminder.objects.filter(
+        pk__in=reminder_ids, state=State.FAILED, notification__isnull=False
+    ).update(state=State.SENT, last_error="", updated_at=timezone.now())
+
+
 # --- The operator's action ---------------------------------------------------------------------
 
 
@@ -543,9 +572,13 @@ def reminder_retry(*, actor: User, reminder: Reminder) -> Reminder:
     if reminder.state != State.FAILED:
         raise ValidationError("Only a reminder that failed can be sent again.")
     before = {"state": reminder.state, "attempts": reminder.attempts, "last_error": reminder.last_error[:300]}
-    Reminder.objects.filter(pk=reminder.pk).update(
-        state=State.DUE, attempts=0, retry_at=None, updated_at=timezone.now()
-    )
+    if reminder.notification_id is not None:
+        # In the portal already; its email failed. Send the email again, not the reminder.
+        _retry_failed_emails(reminder)
+    else:
+        Reminder.objects.filter(pk=reminder.pk).update(
+            state=State.DUE, attempts=0, retry_at=None, updated_at=timezone.now()
+        )
     reminder.refresh_from_db()
     audit_log(
         actor=actor,
@@ -558,6 +591,33 @@ def reminder_retry(*, actor: User, reminder: Reminder) -> Reminder:
     if settings.OUTBOX_SEND_AFTER_COMMIT == "task":
         transaction.on_commit(_queue_delivery)
     return reminder
+
+
+def _retry_failed_emails(reminder: Reminder) -> None:
+    """Give the reminder's failed email (or the digest it was in) fresh attempts, due now; the
+    reminder is sent again once the email is (academy/reminders/emails.py)."""
+    failed = OutboxMessage.objects.filter(
+        Q(kind=REMINDER_EMAIL, object_id=str(reminder.pk))
+        | Q(kind=DIGEST_EMAIL, recipient_id=reminder.recipient_id),
+        status=OutboxMessage.Status.FAILED,
+    ).values_list("pk", "kind", "context")
+    ids = [
+        pk
+        for pk, kind, context in failed
+        if kind == REMINDER_EMAIL or str(reminder.pk) in (context or {}).get("reminder_ids", [])
+    ]
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        status=OutboxMessage.Status.PENDING,
+        attempts=0,
+        due_at=now,
+        claimed_until=None,
+        claim_token=None,
+        updated_at=now,
+    )
+    Reminder.objects.filter(pk=reminder.pk).update(state=State.SENT, last_error="", updated_at=now)
+    for pk in ids:
+        outbox_send_soon(message_id=pk)
 
 
 def _queue_delivery() -> None:

@@ -155,6 +155,9 @@ CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30)
 # Bearer token that shows the whole readiness report (/health/ready/) to a monitoring system.
 # Empty: only signed-in superusers see it; everyone else gets the status word.
 HEALTH_TOKEN = env("HEALTH_TOKEN", default="")
+# How long a readiness report waits for workers to answer its ping. It always waits this long
+# (replies are collected until then), and the report is cached for a few seconds.
+HEALTH_WORKER_PING_SECONDS = 1.0
 
 # --- Caches and sessions --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

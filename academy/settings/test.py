@@ -11,6 +11,9 @@ ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/academy")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a flush that empties only the tables a transactional test filled.
+    DATABASES["default"]["ENGINE"] = "academy.testing.postgresql"
 
 # Each xdist worker gets its own Redis database, cache prefix and Celery queue, so workers never
 # consume each other's tasks or share allauth's used-TOTP-code cache and axes counters.
@@ -44,6 +47,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # the outbox's own tests switch to "task" or "off" where the path matters.
 OUTBOX_SEND_AFTER_COMMIT = "inline"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+# No worker runs in most tests, so every readiness report waits out the whole ping; the URL walk
+# asks for one 50 times. tests/test_worker.py gives the ping its real second where a worker answers.
+HEALTH_WORKER_PING_SECONDS = 0.05
 AXES_ENABLED = False  # the lockout tests switch it back on
 MFA_REQUIRED_FOR_STAFF = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -320,6 +320,93 @@ def test_an_email_that_fails_at_the_mail_server_then_recovers_is_sent_once(
     assert len(emails_to(user.email)) == 1
 
 
+def test_an_email_that_fails_for_good_shows_the_reminder_failed_until_an_operator_sends_it_again(
+    orgs: Orgs,
+    test_producer: TestProducer,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    academy_admin: Any,
+) -> None:
+    from academy.outbox import services as outbox_services
+
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    user = person(orgs)
+    test_producer.facts = [Fact(user, "a", timezone.now())]
+    reminders_produce()
+    real_send = outbox_services._send
+
+    def refused(*args: Any) -> None:
+        raise ConnectionRefusedError("550 mailbox unavailable")
+
+    monkeypatch.setattr(outbox_services, "_send", refused)
+    mail.outbox.clear()
+    deliver()
+    assert Reminder.objects.get().state == State.SENT  # one attempt failed; the outbox tries again
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert outbox_sweep().failed == 1
+    message = OutboxMessage.objects.get(kind="reminder")
+    assert message.status == OutboxMessage.Status.FAILED
+    reminder = Reminder.objects.get()
+    assert reminder.state == State.FAILED  # on the operators' page with the failed ones
+    assert "550 mailbox unavailable" in reminder.last_error
+    assert Notification.objects.filter(recipient=user).count() == 1  # still in the portal
+
+    monkeypatch.setattr(outbox_services, "_send", real_send)
+    reminder_retry(actor=academy_admin, reminder=reminder)
+    outbox_sweep()
+    deliver()
+    reminder.refresh_from_db()
+    message.refresh_from_db()
+    assert (reminder.state, message.status) == (State.SENT, OutboxMessage.Status.SENT)
+    assert len(emails_to(user.email)) == 1
+    assert Notification.objects.filter(recipient=user).count() == 1  # not delivered twice
+
+
+def test_an_email_an_operator_sends_again_from_the_outbox_page_marks_its_reminder_sent(
+    orgs: Orgs, test_producer: TestProducer, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from academy.outbox import services as outbox_services
+
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    user = person(orgs)
+    test_producer.facts = [Fact(user, "a", timezone.now())]
+    reminders_produce()
+    real_send = outbox_services._send
+    monkeypatch.setattr(outbox_services, "_send", lambda *args: (_ for _ in ()).throw(OSError("down")))
+    deliver()
+    assert Reminder.objects.get().state == State.FAILED
+    monkeypatch.setattr(outbox_services, "_send", real_send)
+    superuser = UserFactory(is_superuser=True)
+    outbox_services.outbox_message_retry(actor=superuser, message=OutboxMessage.objects.get(kind="reminder"))
+    mail.outbox.clear()
+    outbox_sweep()
+    assert Reminder.objects.get().state == State.SENT
+    assert len(emails_to(user.email)) == 1
+
+
+def test_a_batch_of_reminder_emails_is_built_in_a_fixed_number_of_queries(
+    orgs: Orgs, test_producer: TestProducer
+) -> None:
+    """Claim, fetch, build (reminders with their people, and whose memberships are current),
+    mark sent: the same few queries for 3 emails or 30."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (3, 30):
+        people = [person(orgs, f"batch-{size}-{n}@example.test") for n in range(size)]
+        test_producer.facts = [Fact(p, f"b{size}", timezone.now()) for p in people]
+        reminders_produce()
+        reminders_deliver()
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert outbox_sweep(batch_size=100).sent == size
+        counts.append(len(queries))
+        assert len(mail.outbox) == size
+        assert {m.to[0] for m in mail.outbox} == {p.email for p in people}
+    assert counts[0] == counts[1] <= 15  # 14 today, whatever the batch size
+
+
 # --- The daily digest ----------------------------------------------------------------------------
 
 
