@@ -300,3 +300,13 @@ def days_summary(
         absences=absences,
         awaiting=awaiting,
     )
+
+
+# Direct observations a placement needs, by kind of placement (universities set their own:
+# settings.PLACEMENTS_OBSERVATIONS_REQUIRED overrides these).
+DEFAULT_OBSERVATIONS_REQUIRED = {"first": 2, "final": 3}
+
+
+def observations_required(kind: str) -> int:
+    table = getattr(settings, "PLACEMENTS_OBSERVATIONS_REQUIRED", DEFAULT_OBSERVATIONS_REQUIRED)
+    return int(table.get(kind, DEFAULT_OBSERVATIONS_REQUIRED.get(kind, 0)))

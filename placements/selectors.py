@@ -29,17 +29,19 @@ from academy.roles import STAFF_ROLES, Role
 from academy.scope import Scope
 from academy.selectors import current_membership_q, organisation_scope_ids, staff_scope_ids
 
-from . import rules
+from . import rules, signatures
 from .models import (
     DayKind,
     EducatorRole,
     EducatorStage,
     Placement,
     PlacementDay,
+    PlacementDocument,
     PlacementExtension,
     PlacementKind,
     PlacementOffer,
     PlacementRequest,
+    PlacementSignature,
     PracticeEducator,
     UniversityPartnership,
 )
@@ -511,6 +513,8 @@ def placement_get_for_user(
         raise PermissionDenied("Only the practice educator or the on-site supervisor confirms days.")
     if write == "extend" and not relations & EXTENDERS:
         raise PermissionDenied("Only the academy or the practice educator extends a placement.")
+    if write == "documents" and relations.isdisjoint({EDUCATOR}):
+        raise PermissionDenied("Only the practice educator writes the placement's records.")
     return found, relations
 
 
@@ -573,3 +577,42 @@ def educators_lapsing(*, today: datetime.date) -> QuerySet[PracticeEducator]:
         )
         .order_by("id")
     )
+
+
+# --- Meetings, observations and the final report ---------------------------------------------
+
+# Who writes and changes a placement's records: its practice educator.
+DOCUMENT_WRITERS = frozenset({EDUCATOR})
+
+
+def documents_of(*, placement: Placement) -> QuerySet[PlacementDocument]:
+    """A placement's records with how many have signed each (one query)."""
+    return (
+        PlacementDocument.objects.filter(placement=placement)
+        .annotate(signature_count=Count("signatures"))
+        .order_by("held_on", "created_at")
+    )
+
+
+def document_get_for_user(
+    *, scope: Scope, pk: UUID | str, doc_pk: UUID | str, write: str = ""
+) -> tuple[PlacementDocument, frozenset[str]]:
+    """A record of a placement the person can see (404 otherwise). 403 when `write` is "edit"
+    and they are not the placement's educator, or "sign" and the record needs no signature of
+    theirs."""
+    placement, relations = placement_get_for_user(scope=scope, pk=pk)
+    found = PlacementDocument.objects.filter(placement=placement, pk=doc_pk).first()
+    if found is None:
+        raise Http404("No such record on this placement.")
+    found.placement = placement
+    if write == "edit" and not relations & DOCUMENT_WRITERS:
+        raise PermissionDenied("Only the practice educator writes the placement's records.")
+    if write == "sign" and not set(signatures.parties(placement=placement, kind=found.kind)) & set(
+        signatures.capacities_of(placement=placement, user_id=scope.user.pk)
+    ):
+        raise PermissionDenied("This record needs no signature of yours.")
+    return found, relations
+
+
+def signatures_of(*, document: PlacementDocument) -> QuerySet[PlacementSignature]:
+    return PlacementSignature.objects.filter(document=document).select_related("user").order_by("signed_at")
