@@ -194,7 +194,7 @@ def _load_records(
             placement=placement,
             kind=DocumentKind.OBSERVATION,
             held_on=observed_on,
-            summary="Observed Sam lead a discharge planning conversation with a family: clear and respectful.",
+            summary="Observed Sam lead a discharge planning conversation with a family: clear, respectful.",
             learning_needs="Check understanding before closing the conversation.",
         )
         services.placement_document_sign(actor=educator, document=observation, capacity="educator")

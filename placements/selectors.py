@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +32,7 @@ from academy.selectors import current_membership_q, organisation_scope_ids, staf
 from . import rules, signatures
 from .models import (
     DayKind,
+    DocumentKind,
     EducatorRole,
     EducatorStage,
     Placement,
@@ -616,3 +617,75 @@ def document_get_for_user(
 
 def signatures_of(*, document: PlacementDocument) -> QuerySet[PlacementSignature]:
     return PlacementSignature.objects.filter(document=document).select_related("user").order_by("signed_at")
+
+
+# --- For the reminders and the figures ---------------------------------------------------------
+
+
+def with_day_counts(queryset: QuerySet[Placement]) -> QuerySet[Placement]:
+    """Placements annotated with their confirmed practice and skills days and the student's
+    confirmed skills days on their other placements (for the cap), in the same query."""
+    confirmed = Q(days__confirmed_at__isnull=False)
+    elsewhere = (
+        PlacementDay.objects.filter(
+            placement__student_id=OuterRef("student_id"), kind=DayKind.SKILLS, confirmed_at__isnull=False
+        )
+        .exclude(placement_id=OuterRef("pk"))
+        .order_by()
+        .values("placement__student_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        practice_confirmed=Count("days", filter=confirmed & Q(days__kind=DayKind.PRACTICE)),
+        skills_confirmed=Count("days", filter=confirmed & Q(days__kind=DayKind.SKILLS)),
+        skills_elsewhere=Coalesce(Subquery(elsewhere, output_field=IntegerField()), Value(0)),
+    )
+
+
+def counted_days(placement: Placement) -> int:
+    """Confirmed days that count, from `with_day_counts`' annotations (no query)."""
+    return rules.days_summary(
+        required=placement.days_required,
+        practice=placement.practice_confirmed,  # type: ignore[attr-defined]
+        skills=placement.skills_confirmed,  # type: ignore[attr-defined]
+        absences=0,
+        awaiting=0,
+        skills_cap=rules.skills_days_cap(),
+        skills_used_elsewhere=placement.skills_elsewhere,  # type: ignore[attr-defined]
+    ).counted
+
+
+def placements_under_way(*, today: datetime.date) -> QuerySet[Placement]:
+    """Placements not yet finished whose reminders may be due (every organisation): planned or
+    in progress, started or starting within the longest notice, with whether the midway review
+    and the final report exist, and their day counts."""
+    soon = today + datetime.timedelta(days=max(rules.review_notice_days(), rules.final_report_notice_days()))
+    documents = PlacementDocument.objects.filter(placement_id=OuterRef("pk"))
+    return (
+        with_day_counts(
+            Placement.objects.filter(
+                status__in=[Placement.Status.PLANNED, Placement.Status.ACTIVE], starts_on__lte=soon
+            )
+        )
+        .annotate(
+            has_midway=Exists(documents.filter(kind=DocumentKind.MIDWAY_REVIEW)),
+            has_final_report=Exists(documents.filter(kind=DocumentKind.FINAL_REPORT)),
+        )
+        .select_related("educator", "student")
+        .only(
+            "id",
+            "kind",
+            "student_id",
+            "student__full_name",
+            "student__email",
+            "organisation_id",
+            "educator_id",
+            "educator__user_id",
+            "starts_on",
+            "ends_on",
+            "days_required",
+            "status",
+        )
+        .order_by("id")
+    )
