@@ -421,3 +421,19 @@ class DocumentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Save"))
+
+
+class FiguresForm(forms.Form):
+    """The academic year the figures cover (a GET form)."""
+
+    year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False)
+
+    def __init__(self, *args: Any, this_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = range(this_year + 1, this_year - 5, -1)
+        self.fields["year"].choices = [(y, f"September {y} to August {y + 1}") for y in years]  # type: ignore[attr-defined]
+        self.fields["year"].initial = this_year
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("show", "Show figures", css_class="govuk-button--secondary"))

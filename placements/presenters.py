@@ -436,3 +436,90 @@ def signature_rows(
             ]
         )
     return rows
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+UNIVERSITY_FIGURES_HEAD = [
+    "University",
+    "Places requested",
+    "Places offered",
+    "Placements filled",
+    "Days short",
+]
+TEAM_FIGURES_HEAD = ["Team", "Places offered", "Placements filled", "Days short"]
+
+
+def _n(value: int) -> Cell:
+    return Cell(str(value), numeric=True)
+
+
+def university_figures_row(row: Any) -> list[object]:
+    return [row.name, _n(row.requested), _n(row.offered), _n(row.filled), _n(row.days_short)]
+
+
+def team_figures_row(row: Any) -> list[object]:
+    return [Cell(row.name, hint=row.hint), _n(row.offered), _n(row.filled), _n(row.days_short)]
+
+
+def figures_summary(figures: Any) -> list[dict[str, object]]:
+    left = max(figures.capacity - figures.capacity_used, 0)
+    return [
+        {"key": "Places requested", "value": str(figures.requested)},
+        {"key": "Places offered", "value": str(figures.offered)},
+        {"key": "Placements filled", "value": str(figures.filled)},
+        {
+            "key": "Educator capacity used",
+            "value": Cell(
+                f"{figures.capacity_used} of {figures.capacity} student places",
+                hint=f"{_plural(figures.educators, 'educator', 'educators')} on the register; "
+                f"{_plural(left, 'place', 'places')} left",
+            ),
+        },
+        {
+            "key": "Placements short of days",
+            "value": Cell(
+                str(figures.days_short),
+                hint="Finished below the days required, or behind the pro-rata share by more than the margin",
+            ),
+        },
+    ]
+
+
+CSV_HEAD = [
+    "Group",
+    "Name",
+    "Organisation",
+    "Places requested",
+    "Places offered",
+    "Placements filled",
+    "Days short",
+]
+
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def figures_csv_rows(figures: Any) -> list[list[str]]:
+    rows = [
+        [
+            "University",
+            csv_text(r.name),
+            "",
+            str(r.requested),
+            str(r.offered),
+            str(r.filled),
+            str(r.days_short),
+        ]
+        for r in figures.universities
+    ]
+    rows += [
+        ["Team", csv_text(r.name), csv_text(r.hint), "", str(r.offered), str(r.filled), str(r.days_short)]
+        for r in figures.teams
+    ]
+    return rows

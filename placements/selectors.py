@@ -15,7 +15,9 @@ Who sees what (decided):
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -688,4 +690,153 @@ def placements_under_way(*, today: datetime.date) -> QuerySet[Placement]:
             "status",
         )
         .order_by("id")
+    )
+
+
+# --- Figures for academy staff -----------------------------------------------------------------
+
+
+@dataclass
+class FigureRow:
+    """Places requested, offered and filled for one university or one team, and how many of
+    its placements are short of days."""
+
+    name: str
+    hint: str = ""
+    requested: int = 0
+    offered: int = 0
+    filled: int = 0
+    days_short: int = 0
+
+
+@dataclass
+class Figures:
+    starts_on: datetime.date
+    ends_on: datetime.date
+    universities: list[FigureRow]
+    teams: list[FigureRow]
+    educators: int
+    capacity: int
+    capacity_used: int
+    requested: int
+    offered: int
+    filled: int
+    days_short: int
+
+
+def _is_short(row: Mapping[str, Any], *, today: datetime.date, margin: int, cap: int) -> bool:
+    """A finished placement is short when its counted days fell below the requirement; one under
+    way, when it trails the pro-rata expectation beyond the margin."""
+    counted = rules.days_summary(
+        required=row["days_required"],
+        practice=row["practice_confirmed"],
+        skills=row["skills_confirmed"],
+        absences=0,
+        awaiting=0,
+        skills_cap=cap,
+        skills_used_elsewhere=row["skills_elsewhere"],
+    ).counted
+    if row["ends_on"] < today:
+        return bool(counted < row["days_required"])
+    return bool(
+        rules.days_short(
+            counted=counted,
+            required=row["days_required"],
+            starts_on=row["starts_on"],
+            ends_on=row["ends_on"],
+            today=today,
+            margin=margin,
+        )
+    )
+
+
+def placement_figures(*, scope: Scope, year_starts_on: datetime.date, today: datetime.date) -> Figures:
+    """The year's figures for the organisations the staff member manages, in four queries
+    whatever the number of rows: requests by university, offers by team and university,
+    placements with their day counts, and the register's capacity. Withdrawn requests and
+    placements that ended early count as neither requested nor filled."""
+    year_ends_on = rules.academic_year(year_starts_on)[1]
+    ids = staff_scope_ids(scope=scope) if is_register_staff(scope) else set()
+    in_year = Q(starts_on__gte=year_starts_on, starts_on__lte=year_ends_on)
+    universities: dict[int, FigureRow] = {}
+    teams: dict[int, FigureRow] = {}
+
+    def university(pk: int, name: str) -> FigureRow:
+        return universities.setdefault(pk, FigureRow(name=name))
+
+    def team(pk: int, name: str, organisation: str) -> FigureRow:
+        return teams.setdefault(pk, FigureRow(name=name, hint=organisation))
+
+    requests = (
+        PlacementRequest.objects.filter(in_year, partner_id__in=ids)
+        .exclude(status=PlacementRequest.Status.WITHDRAWN)
+        .values("university_id", "university__name")
+        .annotate(places=Sum("students"))
+        .order_by()
+    )
+    for asked in requests:
+        university(asked["university_id"], asked["university__name"]).requested += asked["places"]
+    offers = (
+        PlacementOffer.objects.filter(request__partner_id__in=ids)
+        .filter(request__starts_on__gte=year_starts_on, request__starts_on__lte=year_ends_on)
+        .exclude(request__status=PlacementRequest.Status.WITHDRAWN)
+        .values(
+            "team_id",
+            "team__name",
+            "team__organisation__name",
+            "request__university_id",
+            "request__university__name",
+        )
+        .annotate(places=Sum("places"))
+        .order_by()
+    )
+    for row in offers:
+        university(row["request__university_id"], row["request__university__name"]).offered += row["places"]
+        team(row["team_id"], row["team__name"], row["team__organisation__name"]).offered += row["places"]
+    annotated: Any = with_day_counts(
+        Placement.objects.filter(in_year, organisation_id__in=ids).exclude(
+            status=Placement.Status.ENDED_EARLY
+        )
+    )
+    placed = annotated.values(
+        "university_id",
+        "university__name",
+        "team_id",
+        "team__name",
+        "organisation__name",
+        "days_required",
+        "starts_on",
+        "ends_on",
+        "practice_confirmed",
+        "skills_confirmed",
+        "skills_elsewhere",
+    )
+    margin, cap = rules.days_short_margin(), rules.skills_days_cap()
+    filled = short = 0
+    for row in placed:
+        is_short = _is_short(row, today=today, margin=margin, cap=cap)
+        for found in (
+            university(row["university_id"], row["university__name"]),
+            team(row["team_id"], row["team__name"], row["organisation__name"]),
+        ):
+            found.filled += 1
+            found.days_short += int(is_short)
+        filled += 1
+        short += int(is_short)
+    register = PracticeEducator.objects.filter(organisation_id__in=ids).aggregate(
+        educators=Count("id"), capacity=Coalesce(Sum("capacity_per_year"), 0)
+    )
+    by_name = lambda rows: sorted(rows.values(), key=lambda r: (r.name.lower(), r.hint))  # noqa: E731
+    return Figures(
+        starts_on=year_starts_on,
+        ends_on=year_ends_on,
+        universities=by_name(universities),
+        teams=by_name(teams),
+        educators=register["educators"],
+        capacity=register["capacity"],
+        capacity_used=filled,
+        requested=sum(r.requested for r in universities.values()),
+        offered=sum(r.offered for r in teams.values()),
+        filled=filled,
+        days_short=short,
     )

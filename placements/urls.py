@@ -40,3 +40,8 @@ urlpatterns += [
     path("<uuid:pk>/records/<uuid:doc_pk>/change/", views.document_edit, name="document_edit"),
     path("<uuid:pk>/records/<uuid:doc_pk>/sign/", views.document_sign, name="document_sign"),
 ]
+
+urlpatterns += [
+    path("figures/", views.figures, name="figures"),
+    path("figures/export.csv", views.figures_csv, name="figures_csv"),
+]

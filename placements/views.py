@@ -1,6 +1,9 @@
 """Placements pages. Thin views: bind a form, call one service or selector, render or
 redirect. Data comes only through the access selectors in `selectors.py`."""
 
+import csv
+import datetime
+import io
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -24,6 +27,7 @@ from .forms import (
     DocumentForm,
     EducatorForm,
     ExtensionForm,
+    FiguresForm,
     MatchStudentForm,
     OfferForm,
     PartnershipForm,
@@ -584,3 +588,49 @@ def document_sign(request: AcademyRequest, pk: str, doc_pk: str) -> HttpResponse
     else:
         messages.success(request, f"You signed the {found.get_kind_display().lower()}.")
     return redirect("placements:document", pk, found.pk)
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+
+def _figures(request: AcademyRequest) -> tuple[FiguresForm, Any]:
+    today = selectors.today()
+    this_year = rules.academic_year(today)[0].year
+    form = FiguresForm(request.GET or None, this_year=this_year)
+    year = (form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None) or this_year
+    figures = selectors.placement_figures(
+        scope=request.scope, year_starts_on=rules.academic_year(datetime.date(year, 9, 1))[0], today=today
+    )
+    return form, figures
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def figures(request: AcademyRequest) -> HttpResponse:
+    form, found = _figures(request)
+    context = {
+        "form": form,
+        "figures": found,
+        "summary": presenters.figures_summary(found),
+        "universities_head": presenters.UNIVERSITY_FIGURES_HEAD,
+        "universities": [presenters.university_figures_row(r) for r in found.universities],
+        "teams_head": presenters.TEAM_FIGURES_HEAD,
+        "teams": [presenters.team_figures_row(r) for r in found.teams],
+        "csv_url": reverse("placements:figures_csv") + f"?year={found.starts_on.year}",
+    }
+    return render(request, "placements/figures.html", context)
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def figures_csv(request: AcademyRequest) -> HttpResponse:
+    """The same figures as CSV: one row a university, one a team (names and counts only)."""
+    _, found = _figures(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(presenters.CSV_HEAD)
+    writer.writerows(presenters.figures_csv_rows(found))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"placements-{found.starts_on.year}-{found.ends_on.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -221,6 +221,12 @@ def register(walk: WalkRegistry) -> None:
                 method="POST",
                 expect=_only("student", "tutor", EDUCATOR, ok=302),
             ),
+            "placements:figures": Rule(
+                lambda w, p: reverse("placements:figures"), expect=staff_only(200, elsewhere=200)
+            ),
+            "placements:figures_csv": Rule(
+                lambda w, p: reverse("placements:figures_csv"), expect=staff_only(200, elsewhere=200)
+            ),
             "placements:offer_add": Rule(
                 _of("placements:offer_add", "placement_request"), method="POST", expect=_offer
             ),
