@@ -32,5 +32,6 @@ class PlacementsConfig(AppConfig):
             order=63,
             roles={*STAFF_ROLES, Role.TUTOR, Role.STUDENT, Role.PRACTICE_EDUCATOR},
         )
+        register_nav(label="Placement figures", url_name="placements:figures", order=64, roles=STAFF_ROLES)
         register_demo_loader(load_placements_demo, order=60)
         register_reminders()

@@ -25,6 +25,7 @@ from academy.roles import Role
 from . import rules, services
 from .models import (
     DayKind,
+    DocumentKind,
     EducatorRole,
     EducatorStage,
     Placement,
@@ -155,6 +156,48 @@ def _load_placement(
         today=today,
     )
     _load_days(placement=placement, student=student, supervisor=supervisor, today=today)
+    _load_records(placement=placement, student=student, supervisor=supervisor, tutor=tutor, today=today)
+
+
+def _load_records(
+    *, placement: Placement, student: User, supervisor: User, tutor: User, today: datetime.date
+) -> None:
+    """The learning agreement meeting, signed by everyone, and a first direct observation that
+    the educator has signed and Sam has still to."""
+    held_on = placement.starts_on + datetime.timedelta(days=3)
+    if held_on > min(today, placement.ends_on):
+        return
+    educator = placement.educator.user
+    agreement = services.placement_document_create(
+        actor=educator,
+        placement=placement,
+        kind=DocumentKind.LEARNING_AGREEMENT,
+        held_on=held_on,
+        summary=(
+            "Sam will learn hospital discharge assessment under the Care Act, with weekly supervision "
+            "from Jo (off site) and day-to-day support from Bea. Two direct observations, the first "
+            "in week four."
+        ),
+        learning_needs="Confidence in multi-disciplinary meetings; recording assessments promptly.",
+    )
+    for person, capacity in (
+        (educator, "educator"),
+        (student, "student"),
+        (supervisor, "supervisor"),
+        (tutor, "tutor"),
+    ):
+        services.placement_document_sign(actor=person, document=agreement, capacity=capacity)
+    observed_on = placement.starts_on + datetime.timedelta(days=24)
+    if observed_on <= min(today, placement.ends_on):
+        observation = services.placement_document_create(
+            actor=educator,
+            placement=placement,
+            kind=DocumentKind.OBSERVATION,
+            held_on=observed_on,
+            summary="Observed Sam lead a discharge planning conversation with a family: clear, respectful.",
+            learning_needs="Check understanding before closing the conversation.",
+        )
+        services.placement_document_sign(actor=educator, document=observation, capacity="educator")
 
 
 def _load_days(*, placement: Placement, student: User, supervisor: User, today: datetime.date) -> None:

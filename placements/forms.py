@@ -1,6 +1,6 @@
 """Forms validate; views hand `cleaned_data` to a service."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -12,10 +12,12 @@ from academy.models import Membership, Organisation, Team, User
 
 from .models import (
     DayKind,
+    DocumentKind,
     EducatorRole,
     EducatorStage,
     PlacementKind,
     PracticeSetting,
+    Recommendation,
     UniversityPartnership,
 )
 from .rules import Currency
@@ -375,3 +377,63 @@ class ExtensionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Extend placement"))
+
+
+class DocumentForm(forms.Form):
+    """A learning agreement meeting, a midway review, a direct observation or the final report.
+    The recommendation is asked only on the final report."""
+
+    held_on = _date("Date", "For example, 14 3 2027", required=True)
+    summary = forms.CharField(
+        label="Summary",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        error_messages={"required": "Enter a summary"},
+    )
+    learning_needs = forms.CharField(
+        label="Learning needs (optional)",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the student should work on next. Do not name people who use services.",
+    )
+    recommendation = forms.ChoiceField(
+        label="Your recommendation",
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose your recommendation"},
+    )
+
+    SUMMARY_HINTS: ClassVar[dict[str, str]] = {
+        DocumentKind.LEARNING_AGREEMENT: "What the student, educator, supervisor and tutor agreed: "
+        "learning goals, support, supervision, and how the student will be assessed.",
+        DocumentKind.MIDWAY_REVIEW: "Progress against the learning agreement so far, and any concerns.",
+        DocumentKind.OBSERVATION: "What you observed, and your feedback to the student.",
+        DocumentKind.FINAL_REPORT: "Your assessment of the student's practice across the placement.",
+    }
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].error_messages["required"] = "Enter the date"
+        self.fields["summary"].help_text = self.SUMMARY_HINTS[DocumentKind(kind)]
+        if kind != DocumentKind.FINAL_REPORT:
+            del self.fields["recommendation"]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Save"))
+
+
+class FiguresForm(forms.Form):
+    """The academic year the figures cover (a GET form)."""
+
+    year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False)
+
+    def __init__(self, *args: Any, this_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = range(this_year + 1, this_year - 5, -1)
+        self.fields["year"].choices = [(y, f"September {y} to August {y + 1}") for y in years]  # type: ignore[attr-defined]
+        self.fields["year"].initial = this_year
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("show", "Show figures", css_class="govuk-button--secondary"))

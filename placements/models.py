@@ -323,3 +323,88 @@ class PlacementExtension(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Extended to {self.ends_on:%Y-%m-%d}"
+
+
+class DocumentKind(models.TextChoices):
+    """The meetings, observations and report of a placement, in the order they happen."""
+
+    LEARNING_AGREEMENT = "learning_agreement", "Learning agreement meeting"
+    MIDWAY_REVIEW = "midway_review", "Midway review"
+    OBSERVATION = "observation", "Direct observation"
+    FINAL_REPORT = "final_report", "Final report"
+
+
+class Recommendation(models.TextChoices):
+    PASS = "pass", "Pass: the student has met the placement's requirements"
+    FAIL = "fail", "Fail: the student has not met them"
+
+
+class PlacementDocument(TimeStampedModel):
+    """A learning agreement meeting, a midway review, a direct observation or the final report
+    of a placement, written by the practice educator and signed by the parties. Once anyone has
+    signed it, its words no longer change (every signer signs the same text)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    held_on = models.DateField("date")
+    summary = models.TextField(help_text="What was agreed, observed or assessed.")
+    learning_needs = models.TextField(
+        "learning needs",
+        blank=True,
+        help_text="What the student still needs to learn, carried into the next placement or the ASYE.",
+    )
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["placement", "held_on", "created_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["placement", "kind"],
+                condition=~models.Q(kind="observation"),
+                name="placements_document_once_unless_observation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="final_report", recommendation__in=["pass", "fail"])
+                | (~models.Q(kind="final_report") & models.Q(recommendation="")),
+                name="placements_document_recommendation_on_final_report_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.kind == DocumentKind.FINAL_REPORT and not self.recommendation:
+            raise ValidationError({"recommendation": "Choose your recommendation"})
+        if self.kind != DocumentKind.FINAL_REPORT and self.recommendation:
+            raise ValidationError({"recommendation": "Only the final report makes a recommendation"})
+
+
+class SignatureCapacity(models.TextChoices):
+    """Who signs a placement's documents, in the order pages list them."""
+
+    STUDENT = "student", "Student"
+    EDUCATOR = "educator", "Practice educator"
+    SUPERVISOR = "supervisor", "On-site supervisor"
+    TUTOR = "tutor", "University tutor"
+
+
+class PlacementSignature(TimeStampedModel):
+    """Append-only: no service changes or deletes a signature."""
+
+    document = models.ForeignKey(PlacementDocument, on_delete=models.CASCADE, related_name="signatures")
+    capacity = models.CharField(max_length=20, choices=SignatureCapacity.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    statement = models.TextField(help_text="The words the person confirmed.")
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar = ["document", "signed_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["document", "capacity"], name="placements_signature_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signed as {self.get_capacity_display()} on {self.signed_at:%Y-%m-%d}"

@@ -10,11 +10,14 @@ from django.utils import timezone
 from academy.components import Cell, PostButton, Tag
 
 from .models import (
+    DocumentKind,
     Placement,
     PlacementDay,
+    PlacementDocument,
     PlacementExtension,
     PlacementOffer,
     PlacementRequest,
+    PlacementSignature,
     PracticeEducator,
     PracticeSetting,
     UniversityPartnership,
@@ -363,3 +366,160 @@ def extension_row(extension: PlacementExtension) -> list[object]:
         day(extension.ends_on),
         extension.reason,
     ]
+
+
+# --- Meetings, observations and the final report ---------------------------------------------
+
+DOCUMENTS_HEAD = ["Record", "Date", "Signatures"]
+
+
+def document_status_tag(*, signed: int, needed: int) -> Tag:
+    if signed == 0:
+        return Tag("Not signed", "grey")
+    if signed < needed:
+        return Tag(f"Signed by {signed} of {needed}", "yellow")
+    return Tag("Signed", "green")
+
+
+def document_row(document: PlacementDocument, *, needed: int) -> list[object]:
+    return [
+        Cell(
+            document.get_kind_display(),
+            href=reverse("placements:document", args=[document.placement_id, document.pk]),
+        ),
+        day(document.held_on),
+        Cell(tag=document_status_tag(signed=getattr(document, "signature_count", 0), needed=needed)),
+    ]
+
+
+def observations_words(*, recorded: int, required: int) -> str:
+    return f"{recorded} of {required} direct observation{'s' if required != 1 else ''} recorded"
+
+
+def document_summary(document: PlacementDocument) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = [
+        {"key": "Date", "value": day(document.held_on)},
+        {"key": "Summary", "value": document.summary},
+        {"key": "Learning needs", "value": document.learning_needs or "None recorded"},
+    ]
+    if document.kind == DocumentKind.FINAL_REPORT:
+        rows.append({"key": "Recommendation", "value": document.get_recommendation_display()})
+    rows.append({"key": "Written by", "value": document.written_by.display_name})
+    return rows
+
+
+SIGNATURES_HEAD = ["Signs as", "Name", "Signed"]
+
+
+def signature_rows(
+    *, parties: list[Any], placement: Placement, signed: list[PlacementSignature]
+) -> list[list[object]]:
+    """Who signs, who has, and when."""
+    by_capacity = {s.capacity: s for s in signed}
+    people = {
+        "student": placement.student,
+        "educator": placement.educator.user,
+        "supervisor": placement.on_site_supervisor,
+        "tutor": placement.tutor,
+    }
+    rows: list[list[object]] = []
+    for capacity in parties:
+        signature = by_capacity.get(capacity.value)
+        person = people[capacity.value]
+        rows.append(
+            [
+                capacity.label,
+                person.display_name if person else "Not named",
+                day(timezone.localtime(signature.signed_at).date())
+                if signature
+                else Cell(tag=Tag("Not signed yet", "grey")),
+            ]
+        )
+    return rows
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+UNIVERSITY_FIGURES_HEAD = [
+    "University",
+    "Places requested",
+    "Places offered",
+    "Placements filled",
+    "Days short",
+]
+TEAM_FIGURES_HEAD = ["Team", "Places offered", "Placements filled", "Days short"]
+
+
+def _n(value: int) -> Cell:
+    return Cell(str(value), numeric=True)
+
+
+def university_figures_row(row: Any) -> list[object]:
+    return [row.name, _n(row.requested), _n(row.offered), _n(row.filled), _n(row.days_short)]
+
+
+def team_figures_row(row: Any) -> list[object]:
+    return [Cell(row.name, hint=row.hint), _n(row.offered), _n(row.filled), _n(row.days_short)]
+
+
+def figures_summary(figures: Any) -> list[dict[str, object]]:
+    left = max(figures.capacity - figures.capacity_used, 0)
+    return [
+        {"key": "Places requested", "value": str(figures.requested)},
+        {"key": "Places offered", "value": str(figures.offered)},
+        {"key": "Placements filled", "value": str(figures.filled)},
+        {
+            "key": "Educator capacity used",
+            "value": Cell(
+                f"{figures.capacity_used} of {figures.capacity} student places",
+                hint=f"{_plural(figures.educators, 'educator', 'educators')} on the register; "
+                f"{_plural(left, 'place', 'places')} left",
+            ),
+        },
+        {
+            "key": "Placements short of days",
+            "value": Cell(
+                str(figures.days_short),
+                hint="Finished below the days required, or behind the pro-rata share by more than the margin",
+            ),
+        },
+    ]
+
+
+CSV_HEAD = [
+    "Group",
+    "Name",
+    "Organisation",
+    "Places requested",
+    "Places offered",
+    "Placements filled",
+    "Days short",
+]
+
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def figures_csv_rows(figures: Any) -> list[list[str]]:
+    rows = [
+        [
+            "University",
+            csv_text(r.name),
+            "",
+            str(r.requested),
+            str(r.offered),
+            str(r.filled),
+            str(r.days_short),
+        ]
+        for r in figures.universities
+    ]
+    rows += [
+        ["Team", csv_text(r.name), csv_text(r.hint), "", str(r.offered), str(r.filled), str(r.days_short)]
+        for r in figures.teams
+    ]
+    return rows

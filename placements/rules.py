@@ -300,3 +300,69 @@ def days_summary(
         absences=absences,
         awaiting=awaiting,
     )
+
+
+# Direct observations a placement needs, by kind of placement (universities set their own:
+# settings.PLACEMENTS_OBSERVATIONS_REQUIRED overrides these).
+DEFAULT_OBSERVATIONS_REQUIRED = {"first": 2, "final": 3}
+
+
+def observations_required(kind: str) -> int:
+    table = getattr(settings, "PLACEMENTS_OBSERVATIONS_REQUIRED", DEFAULT_OBSERVATIONS_REQUIRED)
+    return int(table.get(kind, DEFAULT_OBSERVATIONS_REQUIRED.get(kind, 0)))
+
+
+# --- What the reminders are due on --------------------------------------------------------------
+
+# The midway review is due at the placement's midpoint, the final report before its last day;
+# both reminders go out this many days ahead (settings override).
+DEFAULT_REVIEW_NOTICE_DAYS = 7
+DEFAULT_FINAL_REPORT_NOTICE_DAYS = 14
+# A student is "days short" when their counted days trail the pro-rata expectation by more than
+# this margin (a missed week is normal; more is worth a word). Judged from the third week.
+DEFAULT_DAYS_SHORT_MARGIN = 5
+DAYS_SHORT_FROM_DAY = 14
+
+
+def review_notice_days() -> int:
+    return int(getattr(settings, "PLACEMENTS_REVIEW_NOTICE_DAYS", DEFAULT_REVIEW_NOTICE_DAYS))
+
+
+def final_report_notice_days() -> int:
+    return int(getattr(settings, "PLACEMENTS_FINAL_REPORT_NOTICE_DAYS", DEFAULT_FINAL_REPORT_NOTICE_DAYS))
+
+
+def days_short_margin() -> int:
+    return int(getattr(settings, "PLACEMENTS_DAYS_SHORT_MARGIN", DEFAULT_DAYS_SHORT_MARGIN))
+
+
+def midway_on(*, starts_on: datetime.date, ends_on: datetime.date) -> datetime.date:
+    """The placement's midpoint (the earlier day when it falls between two)."""
+    return starts_on + datetime.timedelta(days=(ends_on - starts_on).days // 2)
+
+
+def expected_days(
+    *, required: int, starts_on: datetime.date, ends_on: datetime.date, today: datetime.date
+) -> int:
+    """The days a student on track would have by the end of `today`: the requirement pro rata
+    to the calendar days gone (rounded down). None before the start; all of them from the end."""
+    total = (ends_on - starts_on).days + 1
+    gone = min(max((today - starts_on).days + 1, 0), total)
+    return required * gone // total
+
+
+def days_short(
+    *,
+    counted: int,
+    required: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    today: datetime.date,
+    margin: int,
+) -> int:
+    """How far behind the pro-rata expectation the student is, when it is more than `margin`
+    and the placement has run `DAYS_SHORT_FROM_DAY` days; 0 otherwise."""
+    if (today - starts_on).days < DAYS_SHORT_FROM_DAY:
+        return 0
+    behind = expected_days(required=required, starts_on=starts_on, ends_on=ends_on, today=today) - counted
+    return behind if behind > margin else 0

@@ -4,8 +4,10 @@ university with its students, and `placements` placements spread over five acade
 every educator near their yearly capacity. Written with `bulk_create` (no per-row saves, no
 password hashing); everything carries `prefix` in its names and emails.
 
-Not yet part of `manage.py seed_scale` (asye's command): call `seed_placements_scale` from it
-to add these to the national seed."""
+`manage.py seed_scale` (asye's command) calls `seed_placements_scale` after the national ASYE
+and CPD seed (`--placements`, default 15,000; 0 leaves them out). Emails end in the seed's
+domain (`academy.bulk.SEED_DOMAIN`), so a later seed does not mistake these people for real
+ones."""
 
 import datetime
 import random
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from academy.bulk import SEED_DOMAIN
 from academy.models import Membership, Organisation, Team, User
 from academy.roles import Role
 
@@ -41,6 +44,16 @@ class PlacementSizes:
     placements: int = 15_000
     requests: int = 500
 
+    def scaled(self, factor: float, *, placements: int) -> "PlacementSizes":
+        """Councils and requests in proportion (at least one of each), `placements` as given."""
+        return PlacementSizes(
+            councils=max(1, round(self.councils * factor)),
+            teams_per_council=self.teams_per_council,
+            educators_per_council=self.educators_per_council,
+            placements=placements,
+            requests=max(1, round(self.requests * factor)),
+        )
+
 
 @dataclass(frozen=True)
 class PlacementSeed:
@@ -54,7 +67,7 @@ class PlacementSeed:
 def _user(prefix: str, kind: str, n: int) -> User:
     return User(
         id=uuid.uuid4(),
-        email=f"{prefix}-{kind}-{n}@seed.academy.test",
+        email=f"{prefix}-{kind}-{n}@{SEED_DOMAIN}",
         full_name=f"{kind.title()} {n} {prefix}",
         password="!unusable",  # noqa: S106 - an unusable password, not a secret
     )
@@ -215,3 +228,18 @@ def seed_placements_scale(
         for t in range(sizes.teams_per_council)
     )
     return PlacementSeed(partnership, councils, university, open_request, admin)
+
+
+# The tables written here, for PostgreSQL's statistics after a seed.
+SEEDED_MODELS = (UniversityPartnership, PracticeEducator, PlacementRequest, PlacementOffer, Placement)
+
+
+def analyse_placements_tables() -> None:
+    """Refresh PostgreSQL's statistics of the seeded tables (as `asye.scale_seed` does)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in SEEDED_MODELS:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -15,11 +15,13 @@ Who sees what (decided):
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
@@ -29,17 +31,20 @@ from academy.roles import STAFF_ROLES, Role
 from academy.scope import Scope
 from academy.selectors import current_membership_q, organisation_scope_ids, staff_scope_ids
 
-from . import rules
+from . import rules, signatures
 from .models import (
     DayKind,
+    DocumentKind,
     EducatorRole,
     EducatorStage,
     Placement,
     PlacementDay,
+    PlacementDocument,
     PlacementExtension,
     PlacementKind,
     PlacementOffer,
     PlacementRequest,
+    PlacementSignature,
     PracticeEducator,
     UniversityPartnership,
 )
@@ -511,6 +516,8 @@ def placement_get_for_user(
         raise PermissionDenied("Only the practice educator or the on-site supervisor confirms days.")
     if write == "extend" and not relations & EXTENDERS:
         raise PermissionDenied("Only the academy or the practice educator extends a placement.")
+    if write == "documents" and relations.isdisjoint({EDUCATOR}):
+        raise PermissionDenied("Only the practice educator writes the placement's records.")
     return found, relations
 
 
@@ -572,4 +579,264 @@ def educators_lapsing(*, today: datetime.date) -> QuerySet[PracticeEducator]:
             "id", "user_id", "organisation_id", "stage", "qualified_on", "last_student_on", "last_update_on"
         )
         .order_by("id")
+    )
+
+
+# --- Meetings, observations and the final report ---------------------------------------------
+
+# Who writes and changes a placement's records: its practice educator.
+DOCUMENT_WRITERS = frozenset({EDUCATOR})
+
+
+def documents_of(*, placement: Placement) -> QuerySet[PlacementDocument]:
+    """A placement's records with how many have signed each (one query)."""
+    return (
+        PlacementDocument.objects.filter(placement=placement)
+        .annotate(signature_count=Count("signatures"))
+        .order_by("held_on", "created_at")
+    )
+
+
+def document_get_for_user(
+    *, scope: Scope, pk: UUID | str, doc_pk: UUID | str, write: str = ""
+) -> tuple[PlacementDocument, frozenset[str]]:
+    """A record of a placement the person can see (404 otherwise). 403 when `write` is "edit"
+    and they are not the placement's educator, or "sign" and the record needs no signature of
+    theirs."""
+    placement, relations = placement_get_for_user(scope=scope, pk=pk)
+    found = PlacementDocument.objects.filter(placement=placement, pk=doc_pk).first()
+    if found is None:
+        raise Http404("No such record on this placement.")
+    found.placement = placement
+    if write == "edit" and not relations & DOCUMENT_WRITERS:
+        raise PermissionDenied("Only the practice educator writes the placement's records.")
+    if write == "sign" and not set(signatures.parties(placement=placement, kind=found.kind)) & set(
+        signatures.capacities_of(placement=placement, user_id=scope.user.pk)
+    ):
+        raise PermissionDenied("This record needs no signature of yours.")
+    return found, relations
+
+
+def signatures_of(*, document: PlacementDocument) -> QuerySet[PlacementSignature]:
+    return PlacementSignature.objects.filter(document=document).select_related("user").order_by("signed_at")
+
+
+# --- For the reminders and the figures ---------------------------------------------------------
+
+
+def with_day_counts(queryset: QuerySet[Placement]) -> QuerySet[Placement]:
+    """Placements annotated with their confirmed practice and skills days and the student's
+    confirmed skills days on their other placements (for the cap), in the same query."""
+    confirmed = Q(days__confirmed_at__isnull=False)
+    elsewhere = (
+        PlacementDay.objects.filter(
+            placement__student_id=OuterRef("student_id"), kind=DayKind.SKILLS, confirmed_at__isnull=False
+        )
+        .exclude(placement_id=OuterRef("pk"))
+        .order_by()
+        .values("placement__student_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        practice_confirmed=Count("days", filter=confirmed & Q(days__kind=DayKind.PRACTICE)),
+        skills_confirmed=Count("days", filter=confirmed & Q(days__kind=DayKind.SKILLS)),
+        skills_elsewhere=Coalesce(Subquery(elsewhere, output_field=IntegerField()), Value(0)),
+    )
+
+
+def counted_days(placement: Placement) -> int:
+    """Confirmed days that count, from `with_day_counts`' annotations (no query)."""
+    return rules.days_summary(
+        required=placement.days_required,
+        practice=placement.practice_confirmed,  # type: ignore[attr-defined]
+        skills=placement.skills_confirmed,  # type: ignore[attr-defined]
+        absences=0,
+        awaiting=0,
+        skills_cap=rules.skills_days_cap(),
+        skills_used_elsewhere=placement.skills_elsewhere,  # type: ignore[attr-defined]
+    ).counted
+
+
+def placements_under_way(*, today: datetime.date) -> QuerySet[Placement]:
+    """Placements not yet finished whose reminders may be due (every organisation): planned or
+    in progress, started or starting within the longest notice, with whether the midway review
+    and the final report exist, and their day counts."""
+    soon = today + datetime.timedelta(days=max(rules.review_notice_days(), rules.final_report_notice_days()))
+    documents = PlacementDocument.objects.filter(placement_id=OuterRef("pk"))
+    return (
+        with_day_counts(
+            Placement.objects.filter(
+                status__in=[Placement.Status.PLANNED, Placement.Status.ACTIVE], starts_on__lte=soon
+            )
+        )
+        .annotate(
+            has_midway=Exists(documents.filter(kind=DocumentKind.MIDWAY_REVIEW)),
+            has_final_report=Exists(documents.filter(kind=DocumentKind.FINAL_REPORT)),
+        )
+        .select_related("educator", "student")
+        .only(
+            "id",
+            "kind",
+            "student_id",
+            "student__full_name",
+            "student__email",
+            "organisation_id",
+            "educator_id",
+            "educator__user_id",
+            "starts_on",
+            "ends_on",
+            "days_required",
+            "status",
+        )
+        .order_by("id")
+    )
+
+
+# --- Figures for academy staff -----------------------------------------------------------------
+
+
+@dataclass
+class FigureRow:
+    """Places requested, offered and filled for one university or one team, and how many of
+    its placements are short of days."""
+
+    name: str
+    hint: str = ""
+    requested: int = 0
+    offered: int = 0
+    filled: int = 0
+    days_short: int = 0
+
+
+@dataclass
+class Figures:
+    starts_on: datetime.date
+    ends_on: datetime.date
+    universities: list[FigureRow]
+    teams: list[FigureRow]
+    educators: int
+    capacity: int
+    capacity_used: int
+    requested: int
+    offered: int
+    filled: int
+    days_short: int
+
+
+def _is_short(row: Mapping[str, Any], *, today: datetime.date, margin: int, cap: int) -> bool:
+    """A finished placement is short when its counted days fell below the requirement; one under
+    way, when it trails the pro-rata expectation beyond the margin."""
+    counted = rules.days_summary(
+        required=row["days_required"],
+        practice=row["practice_confirmed"],
+        skills=row["skills_confirmed"],
+        absences=0,
+        awaiting=0,
+        skills_cap=cap,
+        skills_used_elsewhere=row["skills_elsewhere"],
+    ).counted
+    if row["ends_on"] < today:
+        return bool(counted < row["days_required"])
+    return bool(
+        rules.days_short(
+            counted=counted,
+            required=row["days_required"],
+            starts_on=row["starts_on"],
+            ends_on=row["ends_on"],
+            today=today,
+            margin=margin,
+        )
+    )
+
+
+def placement_figures(*, scope: Scope, year_starts_on: datetime.date, today: datetime.date) -> Figures:
+    """The year's figures for the organisations the staff member manages, in four queries
+    whatever the number of rows: requests by university, offers by team and university,
+    placements with their day counts, and the register's capacity. Withdrawn requests and
+    placements that ended early count as neither requested nor filled."""
+    year_ends_on = rules.academic_year(year_starts_on)[1]
+    ids = staff_scope_ids(scope=scope) if is_register_staff(scope) else set()
+    in_year = Q(starts_on__gte=year_starts_on, starts_on__lte=year_ends_on)
+    universities: dict[int, FigureRow] = {}
+    teams: dict[int, FigureRow] = {}
+
+    def university(pk: int, name: str) -> FigureRow:
+        return universities.setdefault(pk, FigureRow(name=name))
+
+    def team(pk: int, name: str, organisation: str) -> FigureRow:
+        return teams.setdefault(pk, FigureRow(name=name, hint=organisation))
+
+    requests = (
+        PlacementRequest.objects.filter(in_year, partner_id__in=ids)
+        .exclude(status=PlacementRequest.Status.WITHDRAWN)
+        .values("university_id", "university__name")
+        .annotate(places=Sum("students"))
+        .order_by()
+    )
+    for asked in requests:
+        university(asked["university_id"], asked["university__name"]).requested += asked["places"]
+    offers = (
+        PlacementOffer.objects.filter(request__partner_id__in=ids)
+        .filter(request__starts_on__gte=year_starts_on, request__starts_on__lte=year_ends_on)
+        .exclude(request__status=PlacementRequest.Status.WITHDRAWN)
+        .values(
+            "team_id",
+            "team__name",
+            "team__organisation__name",
+            "request__university_id",
+            "request__university__name",
+        )
+        .annotate(places=Sum("places"))
+        .order_by()
+    )
+    for row in offers:
+        university(row["request__university_id"], row["request__university__name"]).offered += row["places"]
+        team(row["team_id"], row["team__name"], row["team__organisation__name"]).offered += row["places"]
+    annotated: Any = with_day_counts(
+        Placement.objects.filter(in_year, organisation_id__in=ids).exclude(
+            status=Placement.Status.ENDED_EARLY
+        )
+    )
+    placed = annotated.values(
+        "university_id",
+        "university__name",
+        "team_id",
+        "team__name",
+        "organisation__name",
+        "days_required",
+        "starts_on",
+        "ends_on",
+        "practice_confirmed",
+        "skills_confirmed",
+        "skills_elsewhere",
+    )
+    margin, cap = rules.days_short_margin(), rules.skills_days_cap()
+    filled = short = 0
+    for row in placed:
+        is_short = _is_short(row, today=today, margin=margin, cap=cap)
+        for found in (
+            university(row["university_id"], row["university__name"]),
+            team(row["team_id"], row["team__name"], row["organisation__name"]),
+        ):
+            found.filled += 1
+            found.days_short += int(is_short)
+        filled += 1
+        short += int(is_short)
+    register = PracticeEducator.objects.filter(organisation_id__in=ids).aggregate(
+        educators=Count("id"), capacity=Coalesce(Sum("capacity_per_year"), 0)
+    )
+    by_name = lambda rows: sorted(rows.values(), key=lambda r: (r.name.lower(), r.hint))  # noqa: E731
+    return Figures(
+        starts_on=year_starts_on,
+        ends_on=year_ends_on,
+        universities=by_name(universities),
+        teams=by_name(teams),
+        educators=register["educators"],
+        capacity=register["capacity"],
+        capacity_used=filled,
+        requested=sum(r.requested for r in universities.values()),
+        offered=sum(r.offered for r in teams.values()),
+        filled=filled,
+        days_short=short,
     )

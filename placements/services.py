@@ -13,16 +13,19 @@ from django.utils import timezone
 from academy.audit import audit_log
 from academy.models import Membership, Organisation, Team, User
 
-from . import rules, selectors
+from . import rules, selectors, signatures
 from .models import (
     DayKind,
+    DocumentKind,
     EducatorRole,
     EducatorStage,
     Placement,
     PlacementDay,
+    PlacementDocument,
     PlacementExtension,
     PlacementOffer,
     PlacementRequest,
+    PlacementSignature,
     PracticeEducator,
     UniversityPartnership,
 )
@@ -448,3 +451,113 @@ def placement_extend(
         after={"ends_on": ends_on.isoformat(), "reason": reason},
     )
     return extension
+
+
+DOCUMENT_FIELDS = ("held_on", "summary", "learning_needs", "recommendation")
+
+
+@transaction.atomic
+def placement_document_create(
+    *,
+    actor: User,
+    placement: Placement,
+    kind: str,
+    held_on: datetime.date,
+    summary: str,
+    learning_needs: str = "",
+    recommendation: str = "",
+) -> PlacementDocument:
+    """Record a meeting, an observation or the final report; the placement's practice educator
+    writes them (the caller has checked that). A learning agreement, a midway review and a final
+    report are held once per placement; observations as many as happen."""
+    Placement.objects.select_for_update().filter(pk=placement.pk).first()
+    if (
+        kind != DocumentKind.OBSERVATION
+        and PlacementDocument.objects.filter(placement=placement, kind=kind).exists()
+    ):
+        raise ValidationError(f"This placement already has its {DocumentKind(kind).label.lower()}")
+    if not placement.starts_on <= held_on <= placement.ends_on:
+        raise ValidationError({"held_on": "The date must fall within the placement"})
+    document = PlacementDocument(
+        placement=placement,
+        kind=kind,
+        held_on=held_on,
+        summary=summary,
+        learning_needs=learning_needs,
+        recommendation=recommendation if kind == DocumentKind.FINAL_REPORT else "",
+        written_by=actor,
+    )
+    document.full_clean()
+    document.save()
+    audit_log(
+        actor=actor,
+        verb="placements.placement_document_create",
+        obj=document,
+        organisation=placement.organisation,
+        after={"kind": kind, **_snapshot(document, DOCUMENT_FIELDS)},
+    )
+    return document
+
+
+@transaction.atomic
+def placement_document_update(
+    *, actor: User, document: PlacementDocument, **changes: Any
+) -> PlacementDocument:
+    """Change a record's words while nobody has signed it; once signed, it is read-only."""
+    locked = PlacementDocument.objects.select_for_update().get(pk=document.pk)
+    if PlacementSignature.objects.filter(document=locked).exists():
+        raise ValidationError("This record has been signed and can no longer be changed")
+    unknown = set(changes) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    placement = document.placement
+    held_on = changes.get("held_on", locked.held_on)
+    if not placement.starts_on <= held_on <= placement.ends_on:
+        raise ValidationError({"held_on": "The date must fall within the placement"})
+    if locked.kind != DocumentKind.FINAL_REPORT:
+        changes["recommendation"] = ""
+    before = _snapshot(locked, DOCUMENT_FIELDS)
+    for name, value in changes.items():
+        setattr(document, name, value)
+    document.full_clean()
+    document.save()
+    audit_log(
+        actor=actor,
+        verb="placements.placement_document_update",
+        obj=document,
+        organisation=placement.organisation,
+        before=before,
+        after=_snapshot(document, DOCUMENT_FIELDS),
+    )
+    return document
+
+
+@transaction.atomic
+def placement_document_sign(*, actor: User, document: PlacementDocument, capacity: str) -> PlacementSignature:
+    """Sign a record in one's own capacity on the placement. Only a stage 2 practice educator
+    signs off the final report of a final placement (ValidationError otherwise)."""
+    locked = PlacementDocument.objects.select_for_update().get(pk=document.pk)
+    placement = document.placement
+    signed = set(PlacementSignature.objects.filter(document=locked).values_list("capacity", flat=True))
+    reason = signatures.refusal(
+        placement=placement, kind=locked.kind, capacity=capacity, user_id=actor.pk, signed=signed
+    )
+    if reason:
+        raise ValidationError(reason)
+    signature = PlacementSignature(
+        document=locked,
+        capacity=capacity,
+        user=actor,
+        statement=signatures.STATEMENTS[signatures.SignatureCapacity(capacity)],
+        signed_at=timezone.now(),
+    )
+    signature.full_clean()
+    signature.save()
+    audit_log(
+        actor=actor,
+        verb="placements.placement_document_sign",
+        obj=locked,
+        organisation=placement.organisation,
+        after={"capacity": capacity, "kind": locked.kind},
+    )
+    return signature

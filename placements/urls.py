@@ -33,3 +33,15 @@ urlpatterns += [
     path("<uuid:pk>/days/<uuid:day_pk>/confirm/", views.day_confirm, name="day_confirm"),
     path("<uuid:pk>/extend/", views.extension_add, name="extension_add"),
 ]
+
+urlpatterns += [
+    path("<uuid:pk>/records/new/<slug:kind>/", views.document_add, name="document_add"),
+    path("<uuid:pk>/records/<uuid:doc_pk>/", views.document, name="document"),
+    path("<uuid:pk>/records/<uuid:doc_pk>/change/", views.document_edit, name="document_edit"),
+    path("<uuid:pk>/records/<uuid:doc_pk>/sign/", views.document_sign, name="document_sign"),
+]
+
+urlpatterns += [
+    path("figures/", views.figures, name="figures"),
+    path("figures/export.csv", views.figures_csv, name="figures_csv"),
+]

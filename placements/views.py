@@ -1,6 +1,9 @@
 """Placements pages. Thin views: bind a form, call one service or selector, render or
 redirect. Data comes only through the access selectors in `selectors.py`."""
 
+import csv
+import datetime
+import io
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -17,19 +20,21 @@ from academy.models import Organisation
 from academy.roles import STAFF_ROLES
 from academy.web import AcademyRequest, add_form_errors, paginate, posted, roles_required
 
-from . import presenters, selectors, services
+from . import presenters, rules, selectors, services, signatures
 from .forms import (
     ConfirmPlacementForm,
     DayForm,
+    DocumentForm,
     EducatorForm,
     ExtensionForm,
+    FiguresForm,
     MatchStudentForm,
     OfferForm,
     PartnershipForm,
     PlacementRequestForm,
     RegisterFilterForm,
 )
-from .models import EducatorRole
+from .models import DocumentKind, EducatorRole
 from .services import EDUCATOR_FIELDS
 
 # --- The register of practice educators --------------------------------------------------------
@@ -407,6 +412,7 @@ def placement(request: AcademyRequest, pk: str) -> HttpResponse:
         "can_record": bool(relations & selectors.DAY_RECORDERS),
         "can_confirm": confirms,
         "can_extend": bool(relations & selectors.EXTENDERS),
+        **_documents_context(found, relations),
     }
     return render(request, "placements/placement.html", context)
 
@@ -473,3 +479,158 @@ def placements(request: AcademyRequest) -> HttpResponse:
         "is_staff": selectors.is_register_staff(request.scope),
     }
     return render(request, "placements/placements.html", context)
+
+
+# --- Meetings, observations and the final report ---------------------------------------------
+
+
+def _documents_context(found: Any, relations: frozenset[str]) -> dict[str, Any]:
+    documents = list(selectors.documents_of(placement=found))
+    held = {d.kind for d in documents}
+    observations = sum(1 for d in documents if d.kind == DocumentKind.OBSERVATION)
+    writes = bool(relations & selectors.DOCUMENT_WRITERS)
+    to_add = [
+        (kind, label)
+        for kind, label in (
+            (DocumentKind.LEARNING_AGREEMENT, "Record the learning agreement meeting"),
+            (DocumentKind.MIDWAY_REVIEW, "Record the midway review"),
+            (DocumentKind.OBSERVATION, "Record a direct observation"),
+            (DocumentKind.FINAL_REPORT, "Write the final report"),
+        )
+        if kind == DocumentKind.OBSERVATION or kind not in held
+    ]
+    return {
+        "documents_head": presenters.DOCUMENTS_HEAD,
+        "documents": [
+            presenters.document_row(d, needed=len(signatures.parties(placement=found, kind=d.kind)))
+            for d in documents
+        ],
+        "observations": presenters.observations_words(
+            recorded=observations, required=rules.observations_required(found.kind)
+        ),
+        "documents_to_add": [
+            (reverse("placements:document_add", args=[found.pk, kind]), label) for kind, label in to_add
+        ]
+        if writes
+        else [],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def document_add(request: AcademyRequest, pk: str, kind: str) -> HttpResponse:
+    found, _ = selectors.placement_get_for_user(scope=request.scope, pk=pk, write="documents")
+    if kind not in DocumentKind.values:
+        raise Http404("No such kind of record.")
+    form = DocumentForm(posted(request), kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.placement_document_create(
+                actor=request.user, placement=found, kind=kind, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{document.get_kind_display()} saved. Ask the parties to sign it.")
+            return redirect("placements:document", found.pk, document.pk)
+    context = {"form": form, "placement": found, "heading": DocumentKind(kind).label}
+    return render(request, "placements/document_form.html", context)
+
+
+@require_GET
+def document(request: AcademyRequest, pk: str, doc_pk: str) -> HttpResponse:
+    found, relations = selectors.document_get_for_user(scope=request.scope, pk=pk, doc_pk=doc_pk)
+    placement = found.placement
+    signed = list(selectors.signatures_of(document=found))
+    parties = signatures.parties(placement=placement, kind=found.kind)
+    done = {s.capacity for s in signed}
+    mine = [
+        c
+        for c in signatures.capacities_of(placement=placement, user_id=request.user.pk)
+        if c in parties and c.value not in done
+    ]
+    context = {
+        "document": found,
+        "placement": placement,
+        "summary": presenters.document_summary(found),
+        "signatures_head": presenters.SIGNATURES_HEAD,
+        "signatures": presenters.signature_rows(parties=parties, placement=placement, signed=signed),
+        "can_edit": bool(relations & selectors.DOCUMENT_WRITERS) and not signed,
+        "sign_as": [(c.value, c.label, signatures.STATEMENTS[c]) for c in mine],
+    }
+    return render(request, "placements/document.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def document_edit(request: AcademyRequest, pk: str, doc_pk: str) -> HttpResponse:
+    found, _ = selectors.document_get_for_user(scope=request.scope, pk=pk, doc_pk=doc_pk, write="edit")
+    initial = {name: getattr(found, name) for name in services.DOCUMENT_FIELDS}
+    form = DocumentForm(posted(request), kind=found.kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_document_update(actor=request.user, document=found, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{found.get_kind_display()} updated.")
+            return redirect("placements:document", pk, found.pk)
+    context = {"form": form, "placement": found.placement, "heading": found.get_kind_display()}
+    return render(request, "placements/document_form.html", context)
+
+
+@require_POST
+def document_sign(request: AcademyRequest, pk: str, doc_pk: str) -> HttpResponse:
+    found, _ = selectors.document_get_for_user(scope=request.scope, pk=pk, doc_pk=doc_pk, write="sign")
+    capacity = request.POST.get("capacity", "")
+    try:
+        services.placement_document_sign(actor=request.user, document=found, capacity=capacity)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You signed the {found.get_kind_display().lower()}.")
+    return redirect("placements:document", pk, found.pk)
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+
+def _figures(request: AcademyRequest) -> tuple[FiguresForm, Any]:
+    today = selectors.today()
+    this_year = rules.academic_year(today)[0].year
+    form = FiguresForm(request.GET or None, this_year=this_year)
+    year = (form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None) or this_year
+    figures = selectors.placement_figures(
+        scope=request.scope, year_starts_on=rules.academic_year(datetime.date(year, 9, 1))[0], today=today
+    )
+    return form, figures
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def figures(request: AcademyRequest) -> HttpResponse:
+    form, found = _figures(request)
+    context = {
+        "form": form,
+        "figures": found,
+        "summary": presenters.figures_summary(found),
+        "universities_head": presenters.UNIVERSITY_FIGURES_HEAD,
+        "universities": [presenters.university_figures_row(r) for r in found.universities],
+        "teams_head": presenters.TEAM_FIGURES_HEAD,
+        "teams": [presenters.team_figures_row(r) for r in found.teams],
+        "csv_url": reverse("placements:figures_csv") + f"?year={found.starts_on.year}",
+    }
+    return render(request, "placements/figures.html", context)
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def figures_csv(request: AcademyRequest) -> HttpResponse:
+    """The same figures as CSV: one row a university, one a team (names and counts only)."""
+    _, found = _figures(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(presenters.CSV_HEAD)
+    writer.writerows(presenters.figures_csv_rows(found))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"placements-{found.starts_on.year}-{found.ends_on.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

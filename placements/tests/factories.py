@@ -6,10 +6,12 @@ from academy.models import Organisation
 from academy.tests.factories import OrganisationFactory, TeamFactory, UserFactory
 from placements.models import (
     DayKind,
+    DocumentKind,
     EducatorRole,
     EducatorStage,
     Placement,
     PlacementDay,
+    PlacementDocument,
     PlacementKind,
     PlacementOffer,
     PlacementRequest,
@@ -98,3 +100,14 @@ class PlacementDayFactory(factory.django.DjangoModelFactory):
     day = factory.SelfAttribute("placement.starts_on")
     kind = DayKind.PRACTICE
     recorded_by = factory.SelfAttribute("placement.student")
+
+
+class PlacementDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementDocument
+
+    placement = factory.SubFactory(PlacementFactory)
+    kind = DocumentKind.MIDWAY_REVIEW
+    held_on = factory.LazyAttribute(lambda o: o.placement.starts_on)
+    summary = "Good progress against the learning agreement."
+    written_by = factory.LazyAttribute(lambda o: o.placement.educator.user)

@@ -11,8 +11,13 @@ from django.urls import reverse
 from academy.models import AuditEntry
 from academy.tests.factories import TeamFactory, UserFactory
 from conftest import Orgs
-from placements.models import EducatorStage, Placement, PlacementDay, PlacementExtension
-from placements.tests.factories import PlacementDayFactory, PlacementFactory, PracticeEducatorFactory
+from placements.models import DocumentKind, EducatorStage, Placement, PlacementDay, PlacementExtension
+from placements.tests.factories import (
+    PlacementDayFactory,
+    PlacementDocumentFactory,
+    PlacementFactory,
+    PracticeEducatorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,10 +224,14 @@ def test_placement_page_query_count(
             reason=f"Reason {n}",
             agreed_by=practice_educator,
         )
+    for n in range(3):
+        PlacementDocumentFactory(
+            placement=placement, kind=DocumentKind.OBSERVATION, held_on=START + datetime.timedelta(days=n)
+        )
     client.force_login(practice_educator)
     # base (3: user, memberships, unread count) + the placement with its people + the days
     # summary (one aggregate) + the count of days for pagination + the page of days with who
-    # confirmed + the extensions with who agreed
-    with django_assert_num_queries(3 + 5):
+    # confirmed + the extensions with who agreed + the records with their signature counts
+    with django_assert_num_queries(3 + 6):
         response = client.get(reverse("placements:placement", args=[placement.pk]))
     assert response.status_code == 200

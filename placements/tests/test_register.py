@@ -275,3 +275,5 @@ def test_demo_loader_is_idempotent(db: None) -> None:
     assert days.filter(kind="absence").count() == 1
     assert days.filter(confirmed_at__isnull=False).count() > 10
     assert days.filter(confirmed_at__isnull=True).exclude(kind="absence").exists()
+    records = {d.kind: d.signatures.count() for d in placement.documents.all()}
+    assert records == {"learning_agreement": 4, "observation": 1}

@@ -14,6 +14,7 @@ from academy.tests.walk import REACHES_HOME, staff_only
 from placements.models import EducatorStage
 from placements.tests.factories import (
     PlacementDayFactory,
+    PlacementDocumentFactory,
     PlacementFactory,
     PlacementOfferFactory,
     PlacementRequestFactory,
@@ -148,7 +149,17 @@ def _extend(persona: Persona) -> int:
     return 403 if _sees_placement(persona) else 404
 
 
+def _document(world: World) -> Any:
+    placement = world["placement"]
+    return PlacementDocumentFactory(placement=placement, written_by=placement.educator.user)
+
+
+def _of_document(name: str) -> Any:
+    return lambda world, persona: reverse(name, args=[world["placement"].pk, world["placement_document"].pk])
+
+
 def register(walk: WalkRegistry) -> None:
+    walk.add_object("placement_document", _document)
     walk.add_object("placement_day", _day)
     walk.add_object("placement_offer", _offer_obj)
     walk.add_object("placement", _placement)
@@ -195,6 +206,27 @@ def register(walk: WalkRegistry) -> None:
                 expect=_only(EDUCATOR, ok=302),
             ),
             "placements:extension_add": Rule(_of("placements:extension_add", "placement"), expect=_extend),
+            "placements:document_add": Rule(
+                lambda w, p: reverse("placements:document_add", args=[w["placement"].pk, "midway_review"]),
+                expect=_only(EDUCATOR, ok=200),
+            ),
+            "placements:document": Rule(_of_document("placements:document"), expect=_placement_page),
+            "placements:document_edit": Rule(
+                _of_document("placements:document_edit"), expect=_only(EDUCATOR, ok=200)
+            ),
+            # The student, the tutor and the educator sign (a second attempt redirects with a
+            # message); academy staff who read the placement sign nothing.
+            "placements:document_sign": Rule(
+                _of_document("placements:document_sign"),
+                method="POST",
+                expect=_only("student", "tutor", EDUCATOR, ok=302),
+            ),
+            "placements:figures": Rule(
+                lambda w, p: reverse("placements:figures"), expect=staff_only(200, elsewhere=200)
+            ),
+            "placements:figures_csv": Rule(
+                lambda w, p: reverse("placements:figures_csv"), expect=staff_only(200, elsewhere=200)
+            ),
             "placements:offer_add": Rule(
                 _of("placements:offer_add", "placement_request"), method="POST", expect=_offer
             ),

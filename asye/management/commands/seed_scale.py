@@ -9,9 +9,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from asye.scale_seed import SeedRefused, Sizes, analyse_seeded_tables, seed_scale
 from cpd.scale_seed import CpdSizes
+from placements.scale_seed import PlacementSizes, analyse_placements_tables, seed_placements_scale
 
 
 class Command(BaseCommand):
@@ -47,6 +49,12 @@ class Command(BaseCommand):
             type=int,
             default=defaults.cpd.largest_council,
             help="Practitioners in the first council (the compliance view's benchmark reads it).",
+        )
+        parser.add_argument(
+            "--placements",
+            type=int,
+            default=PlacementSizes().placements,
+            help="Student placements in a partnership of their own (0: none).",
         )
         parser.add_argument("--seed", type=int, default=1, help="The same seed makes the same data.")
         parser.add_argument("--prefix", default="scale", help="Marks the seeded organisations and emails.")
@@ -94,5 +102,15 @@ class Command(BaseCommand):
         except SeedRefused as refused:
             raise CommandError(str(refused)) from refused
         analyse_seeded_tables()
+        placements = round(options["placements"] * options["scale"])
+        if placements > 0:
+            self.stdout.write(f"Seeding {placements:,} placements.")
+            seed_placements_scale(
+                prefix=options["prefix"],
+                sizes=PlacementSizes().scaled(options["scale"], placements=placements),
+                today=options["today"] or timezone.localdate(),
+                seed=options["seed"],
+            )
+            analyse_placements_tables()
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Seeded, committed and analysed in {seconds:.1f} s."))
