@@ -12,6 +12,7 @@ from academy.presenters import format_date
 
 from ..presenters import person
 from .dashboard import Dashboard, ReviewItem
+from .figures import DEFINITIONS, YearFigures
 
 BAR_HEIGHT = 24
 GAP = 8
@@ -137,3 +138,51 @@ def csv_table(board: Dashboard, table: str) -> tuple[list[str], list[list[str]]]
         head = ["NQSW", "Email", "Council", "Review", "Due on", "Assessor", "Days overdue"]
         rows = [[*_csv_item(item), (board.today - item.due_on).days] for item in board.overdue]
     return head, [[csv_text(cell) for cell in row] for row in rows]
+
+
+# --- Workforce figures ---------------------------------------------------------------------------------
+
+FIGURES_HEAD = [
+    "Cohort year",
+    "Council",
+    "Starters",
+    "Completions",
+    "Extensions",
+    "Fails",
+    "Withdrawals",
+    "Average days to complete",
+    "Retained at 12 months",
+    "Retained at 24 months",
+]
+
+
+def _retention(tally: list[int]) -> str:
+    retained, counted = tally
+    if counted == 0:
+        return "Not yet known"
+    return f"{retained} of {counted} ({round(100 * retained / counted)}%)"
+
+
+def figures_cells(figures: YearFigures) -> list[object]:
+    return [
+        str(figures.year),
+        figures.organisation,
+        figures.starters,
+        figures.completions,
+        figures.extensions,
+        figures.fails,
+        figures.withdrawals,
+        "No completions yet" if figures.average_days is None else figures.average_days,
+        _retention(figures.retention[12]),
+        _retention(figures.retention[24]),
+    ]
+
+
+def figures_row(figures: YearFigures) -> list[object]:
+    return [
+        cell if isinstance(cell, str) else Cell(str(cell), numeric=True) for cell in figures_cells(figures)
+    ]
+
+
+def definitions_list() -> list[dict[str, object]]:
+    return [{"key": term, "value": words} for term, words in DEFINITIONS]

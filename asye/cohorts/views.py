@@ -21,7 +21,7 @@ from academy.web import PAGE_SIZE, AcademyRequest, add_form_errors, paginate, po
 
 from .. import presenters as record_presenters
 from .. import selectors as record_selectors
-from . import dashboard, dashboard_presenters, jobs, presenters, selectors, services
+from . import dashboard, dashboard_presenters, figures, jobs, presenters, selectors, services
 from .forms import AssignForm, CohortForm, DashboardFilterForm, ImportConfirmForm, ImportUploadForm, sign_rows
 from .models import Cohort, CohortImport
 from .reading import COLUMNS, HEADINGS, MAX_ROWS, ReadFile
@@ -317,4 +317,32 @@ def cohort_dashboard_csv(request: AcademyRequest, table: str) -> HttpResponse:
     response["Content-Disposition"] = attachment_disposition(
         f"asye-{DASHBOARD_TABLES[table]}-{board.today:%Y-%m-%d}.csv"
     )
+    return response
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def workforce_figures(request: AcademyRequest) -> HttpResponse:
+    rows = figures.workforce_figures(scope=request.scope, today=timezone.localdate())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "head": dashboard_presenters.FIGURES_HEAD,
+        "rows": [dashboard_presenters.figures_row(f) for f in page.object_list],
+        "definitions": dashboard_presenters.definitions_list(),
+    }
+    return render(request, "asye/cohorts/figures.html", context)
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def workforce_figures_csv(request: AcademyRequest) -> HttpResponse:
+    today = timezone.localdate()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(dashboard_presenters.FIGURES_HEAD)
+    for row in figures.workforce_figures(scope=request.scope, today=today):
+        writer.writerow([dashboard_presenters.csv_text(c) for c in dashboard_presenters.figures_cells(row)])
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = attachment_disposition(f"asye-workforce-figures-{today:%Y-%m-%d}.csv")
     return response
