@@ -199,3 +199,15 @@ def test_dashboard_query_count_is_fixed(
     with django_assert_num_queries(BASE_MFA + 8):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+def test_filters_by_team(client: Client, orgs: Orgs, psw: Any, programme_types: None) -> None:
+    from academy.tests.factories import TeamFactory
+
+    team = TeamFactory(organisation=orgs.home, name="Riverside adults")
+    started(5, orgs.home, name="Tia Team", team=team)
+    started(5, orgs.home, name="Nia No-Team")
+    client.force_login(psw)
+    page = client.get(URL, {"team": str(team.pk)}).content.decode()
+    assert "Tia Team" in page
+    assert "Nia No-Team" not in page

@@ -414,3 +414,20 @@ def test_demo_funding_shows_each_state_and_loads_twice_unchanged(programme_types
     assert FundingClaim.objects.filter(paid_on__isnull=False).exists()
     assert FundingClaim.objects.filter(paid_on__isnull=True).exists()
     assert set(FundingRegistration.objects.values_list("reference", flat=True)) >= {"DEMO-001"}
+
+
+def test_the_list_filters_by_scheme_and_not_registered(
+    client: Client, orgs: Orgs, psw: Any, rates: None, programme_types: None
+) -> None:
+    registered = AsyeRecordFactory(
+        organisation=orgs.home, nqsw=member(orgs.home, Role.NQSW, full_name="Reg Istered")
+    )
+    _registered(psw, registered)
+    AsyeRecordFactory(organisation=orgs.home, nqsw=member(orgs.home, Role.NQSW, full_name="Una Registered"))
+    client.force_login(psw)
+    page = client.get(reverse("asye:funding"), {"scheme": "none"}).content.decode()
+    assert "Una Registered" in page
+    assert "Reg Istered" not in page
+    page = client.get(reverse("asye:funding"), {"scheme": "adult_sfc"}).content.decode()
+    assert "Reg Istered" in page
+    assert "Una Registered" not in page
