@@ -28,6 +28,7 @@ class AsyeConfig(AppConfig):
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
         from .final.demo import load_final_demo
+        from .funding.demo import load_funding_demo
         from .reminder_demo import load_reminder_demo
         from .reminders import register_asye_reminders
         from .reviews.demo import load_reviews_demo
@@ -61,6 +62,7 @@ class AsyeConfig(AppConfig):
         )
         register_nav(label="ASYE records", url_name="asye:records", order=30, roles=STAFF_ROLES)
         register_nav(label="Cohorts", url_name="asye:cohorts", order=31, roles=STAFF_ROLES)
+        register_nav(label="ASYE funding", url_name="asye:funding", order=33, roles=STAFF_ROLES)
         register_nav(label="ASYE programmes", url_name="asye:programmes", order=92, roles=STAFF_ROLES)
         register_nav(
             label="Evidence to review",
@@ -78,6 +80,7 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_reviews_demo, order=34)
         register_demo_loader(load_cohorts_demo, order=35)
         register_demo_loader(load_final_demo, order=36)  # the year's end (asye/final/)
+        register_demo_loader(load_funding_demo, order=38)  # registration and funding (asye/funding/)
         register_file_owner(FILE_OWNER_KIND, can_read=evidence_file_readable)
         register_file_owner(COHORT_IMPORT_FILES, can_read=cohort_import_file_readable)
         register_home_panel(

@@ -275,6 +275,9 @@ from .final.models import (  # noqa: E402, F401
     RecordExtension,
     RecordWithdrawal,
 )
+
+# Registration for ASYE grant funding (asye/funding/).
+from .funding.models import FundingClaim, FundingRate, FundingRegistration  # noqa: E402, F401
 from .moderation.models import (  # noqa: E402, F401
     FinalDecision,
     ModerationPanel,

@@ -7,6 +7,7 @@ from .evidence.urls import urlpatterns as evidence_urlpatterns
 from .export import urls as export_urls
 from .feedback.urls import urlpatterns as feedback_urlpatterns
 from .final import urls as final_urls
+from .funding import urls as funding_urls
 from .moderation import urls as moderation_urls
 from .reviews import urls as reviews_urls
 from .supervision import urls as supervision_urls
@@ -40,6 +41,8 @@ urlpatterns += supervision_urls.urlpatterns
 urlpatterns += reviews_urls.urlpatterns
 # Cohorts, their import and bulk assignment (asye/cohorts/).
 urlpatterns += cohorts_urls.urlpatterns
+# Registration for ASYE funding and its claims (asye/funding/).
+urlpatterns += funding_urls.urlpatterns
 # The year's end: final assessment, extension, withdrawal, submission to moderation (asye/final/).
 urlpatterns += final_urls.urlpatterns
 # Portfolio export, PDF and ZIP (asye/export/).

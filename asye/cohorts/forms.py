@@ -213,3 +213,36 @@ class AssignForm(forms.Form):
         if not data.get("assessor") and not data.get("line_manager") and "assessor" not in self.errors:
             self.add_error("assessor", "Choose a new assessor, a new line manager or both")
         return data
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters (GET). Choices are what the person manages."""
+
+    organisation = forms.ModelChoiceField(
+        label="Council", queryset=Organisation.objects.none(), required=False, empty_label="Every council"
+    )
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="Every team"
+    )
+    cohort = forms.ModelChoiceField(
+        label="Cohort", queryset=Cohort.objects.none(), required=False, empty_label="Every cohort"
+    )
+    assessor = _person_field("Assessor", required=False, empty="Every assessor")
+
+    def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
+        from crispy_forms_gds.layout import Layout
+
+        super().__init__(*args, **kwargs)
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+        self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.organisation.name})"  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.attrs = {"novalidate": "", "role": "search"}
+        self.helper.layout = Layout("organisation", "team", "cohort", "assessor")
+        self.helper.add_input(Submit("filter", "Filter", css_class="govuk-button--secondary"))
+
+    def chosen(self) -> dict[str, Any]:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}

@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,8 +21,8 @@ from academy.web import PAGE_SIZE, AcademyRequest, add_form_errors, paginate, po
 
 from .. import presenters as record_presenters
 from .. import selectors as record_selectors
-from . import jobs, presenters, selectors, services
-from .forms import AssignForm, CohortForm, ImportConfirmForm, ImportUploadForm, sign_rows
+from . import dashboard, dashboard_presenters, figures, jobs, presenters, selectors, services
+from .forms import AssignForm, CohortForm, DashboardFilterForm, ImportConfirmForm, ImportUploadForm, sign_rows
 from .models import Cohort, CohortImport
 from .reading import COLUMNS, HEADINGS, MAX_ROWS, ReadFile
 
@@ -258,3 +259,90 @@ def workload(request: AcademyRequest) -> HttpResponse:
         "rows": presenters.workload_rows(page.object_list),
     }
     return render(request, "asye/cohorts/workload.html", context)
+
+
+# --- Dashboard -------------------------------------------------------------------------------------
+
+DASHBOARD_TABLES = {"status": "by-status", "due": "reviews-due-this-month", "overdue": "overdue-reviews"}
+
+
+def _board(request: AcademyRequest) -> tuple[DashboardFilterForm, Any]:
+    form = DashboardFilterForm(request.GET or None, choices=dashboard.filter_choices(scope=request.scope))
+    board = dashboard.cohort_dashboard(
+        scope=request.scope, filters=dashboard.Filters(**form.chosen()), today=timezone.localdate()
+    )
+    return form, board
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def cohort_dashboard(request: AcademyRequest) -> HttpResponse:
+    form, board = _board(request)
+    query = request.GET.urlencode()
+    due = Paginator(board.due_this_month, PAGE_SIZE).get_page(request.GET.get("due_page"))
+    overdue = Paginator(board.overdue, PAGE_SIZE).get_page(request.GET.get("overdue_page"))
+    context = {
+        "form": form,
+        "board": board,
+        "month": f"{board.today:%B %Y}",
+        "chart": dashboard_presenters.status_chart(board),
+        "status_head": dashboard_presenters.STATUS_HEAD,
+        "status_rows": dashboard_presenters.status_rows(board),
+        "due_head": dashboard_presenters.DUE_HEAD,
+        "due_page": due,
+        "due_rows": [dashboard_presenters.due_row(item) for item in due.object_list],
+        "overdue_head": dashboard_presenters.OVERDUE_HEAD,
+        "overdue_page": overdue,
+        "overdue_rows": [dashboard_presenters.overdue_row(i, today=board.today) for i in overdue.object_list],
+        "csv": {
+            table: reverse("asye:cohort_dashboard_csv", args=[table]) + (f"?{query}" if query else "")
+            for table in DASHBOARD_TABLES
+        },
+    }
+    return render(request, "asye/cohorts/dashboard.html", context)
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def cohort_dashboard_csv(request: AcademyRequest, table: str) -> HttpResponse:
+    if table not in DASHBOARD_TABLES:
+        raise Http404("No such table.")
+    _form, board = _board(request)
+    head, rows = dashboard_presenters.csv_table(board, table)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(head)
+    writer.writerows(rows)
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = attachment_disposition(
+        f"asye-{DASHBOARD_TABLES[table]}-{board.today:%Y-%m-%d}.csv"
+    )
+    return response
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def workforce_figures(request: AcademyRequest) -> HttpResponse:
+    rows = figures.workforce_figures(scope=request.scope, today=timezone.localdate())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "head": dashboard_presenters.FIGURES_HEAD,
+        "rows": [dashboard_presenters.figures_row(f) for f in page.object_list],
+        "definitions": dashboard_presenters.definitions_list(),
+    }
+    return render(request, "asye/cohorts/figures.html", context)
+
+
+@require_GET
+@roles_required(*STAFF_ROLES)
+def workforce_figures_csv(request: AcademyRequest) -> HttpResponse:
+    today = timezone.localdate()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(dashboard_presenters.FIGURES_HEAD)
+    for row in figures.workforce_figures(scope=request.scope, today=today):
+        writer.writerow([dashboard_presenters.csv_text(c) for c in dashboard_presenters.figures_cells(row)])
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = attachment_disposition(f"asye-workforce-figures-{today:%Y-%m-%d}.csv")
+    return response

@@ -18,6 +18,7 @@ from .walk_cohorts import register as register_cohorts
 from .walk_export import register as register_export
 from .walk_feedback import register as register_feedback
 from .walk_final import register as register_final
+from .walk_funding import register as register_funding
 from .walk_moderation import register as register_moderation
 from .walk_reviews import register as register_reviews
 from .walk_supervision import register as register_supervision
@@ -160,4 +161,5 @@ def register(walk: WalkRegistry) -> None:
     register_feedback(walk, record_readers=RECORD_READERS, nqsw_only=NQSW_ONLY, nqsw_posts=NQSW_POSTS)
     register_supervision(walk)
     register_cohorts(walk)
+    register_funding(walk)
     register_final(walk)

@@ -49,6 +49,14 @@ def register(walk: WalkRegistry) -> None:
             "asye:cohorts": Rule(lambda w, p: reverse("asye:cohorts"), expect=everywhere),
             "asye:cohort_create": Rule(lambda w, p: reverse("asye:cohort_create"), expect=everywhere),
             "asye:assessor_workload": Rule(lambda w, p: reverse("asye:assessor_workload"), expect=everywhere),
+            "asye:workforce_figures": Rule(lambda w, p: reverse("asye:workforce_figures"), expect=everywhere),
+            "asye:workforce_figures_csv": Rule(
+                lambda w, p: reverse("asye:workforce_figures_csv"), expect=everywhere
+            ),
+            "asye:cohort_dashboard": Rule(lambda w, p: reverse("asye:cohort_dashboard"), expect=everywhere),
+            "asye:cohort_dashboard_csv": Rule(
+                lambda w, p: reverse("asye:cohort_dashboard_csv", args=["overdue"]), expect=everywhere
+            ),
             "asye:cohort_import_template": Rule(
                 lambda w, p: reverse("asye:cohort_import_template"), expect=everywhere
             ),

@@ -1,0 +1,1 @@
+"""ASYE registration and grant funding per NQSW: the scheme, the registration, its claims."""
