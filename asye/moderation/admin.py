@@ -5,8 +5,11 @@ behind the services' backs."""
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
+from academy.admin_audit import AuditedAdmin
+from academy.models import Organisation
 from asye.models import AsyeRecord
 
 from .models import FinalDecision, ModerationPanel, PanelAllocation
@@ -17,8 +20,22 @@ def _locked(obj: Any) -> bool:
     return record is not None and record.is_locked
 
 
-class LockedReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """View only once the record is locked; adding here is never the way (services are)."""
+class LockedReadOnlyAdmin(AuditedAdmin):
+    """View only once the record is locked; adding here is never the way (services are). What an
+    operator changes before then is audited in the record's organisation."""
+
+    def audit_organisations(
+        self, obj: models.Model, before: dict[str, Any], *, deleting: bool = False
+    ) -> list[Organisation | None]:
+        holder = getattr(obj, "record", None) or getattr(obj, "panel", None) or obj
+        organisation = getattr(holder, "organisation", None)
+        return [organisation if isinstance(organisation, Organisation) else None]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """No "delete selected": it would pass over the per-record lock below."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -55,6 +72,6 @@ class FinalDecisionAdmin(LockedReadOnlyAdmin):
 
 
 @admin.register(ModerationPanel)
-class ModerationPanelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ModerationPanelAdmin(AuditedAdmin):
     list_display = ("title", "organisation", "held_on", "status")
     raw_id_fields = ("organisation", "created_by", "closed_by")
