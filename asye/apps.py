@@ -25,10 +25,13 @@ class AsyeConfig(AppConfig):
         from .evidence.citations.used_in import cited_as_evidence
         from .evidence.selectors import FILE_OWNER_KIND, evidence_file_readable
         from .export.portfolio import register_portfolio_sections
+        from .export.sections import register_section
         from .feedback.demo import load_feedback_demo
         from .feedback.emails import register_feedback_emails
         from .final.demo import load_final_demo
+        from .final.export import SECTION as FINAL_SECTION
         from .funding.demo import load_funding_demo
+        from .moderation.export import SECTION as MODERATION_SECTION
         from .reminder_demo import load_reminder_demo
         from .reminders import register_asye_reminders
         from .reviews.demo import load_reviews_demo
@@ -96,6 +99,8 @@ class AsyeConfig(AppConfig):
         register_demo_loader(load_reminder_demo, order=900)  # before the core's reminders (1000)
         register_used_in(kind=CPD_RECORD, name="asye.evidence", provider=cited_as_evidence)
         register_portfolio_sections()  # the portfolio PDF's sections (asye/export/)
+        register_section(FINAL_SECTION)  # the final assessment's part of the PDF (asye/final/)
+        register_section(MODERATION_SECTION)  # the moderation outcome's part (asye/moderation/)
         self._ready_moderation()
 
     def _ready_moderation(self) -> None:

@@ -21,7 +21,8 @@ from . import presenters, selectors, services
 from .final.record_page import record_end_context
 from .forms import ChangeAssessorForm, ProgrammeVersionForm, RecordFilterForm, RecordForm
 from .lock import frozen_note, is_frozen
-from .models import RecordStatus
+from .models import AsyeRecord, RecordStatus
+from .moderation.selectors import moderated_panel_id
 from .reviews import presenters as review_presenters
 from .reviews import selectors as review_selectors
 from .year import presenters as year_presenters
@@ -132,18 +133,22 @@ def record(request: AcademyRequest, pk: str) -> HttpResponse:
         "history": presenters.history_rows(selectors.assessor_history(record=found)),
         "pauses_head": presenters.PAUSES_HEAD,
         "pauses": presenters.pause_rows(found),
-        "back_url": _back_from_record(relations),
+        "back_url": _back_from_record(relations, user=request.user, record=found),
         # The year's end (asye/final/): final assessment, extensions, withdrawal, submissions.
         **record_end_context(found, can_change=can_change),
     }
     return render(request, "asye/record.html", context)
 
 
-def _back_from_record(relations: frozenset[str]) -> str:
+def _back_from_record(relations: frozenset[str], *, user: Any, record: AsyeRecord) -> str:
     if selectors.STAFF in relations:
         return reverse("asye:records")
     if relations & {selectors.ASSESSOR, selectors.LINE_MANAGER}:
         return reverse("asye:assigned")
+    if selectors.MODERATOR in relations:  # back to the panel they read it for (asye/moderation/)
+        panel_id = moderated_panel_id(user=user, record=record)
+        if panel_id is not None:
+            return reverse("asye:moderation_panel", args=[panel_id])
     return reverse("academy:home")
 
 

@@ -147,6 +147,11 @@ def _pairs(prompts: dict[str, str], answers: dict[str, Any]) -> list[tuple[str, 
     return pairs
 
 
+# For the sections other parts of the app register (asye/final/, asye/moderation/).
+signature_lines = _signature_lines
+when = _when
+
+
 # --- Sections --------------------------------------------------------------------------------------
 
 

@@ -165,6 +165,7 @@ def feedback_link_mint(*, request_id: str) -> MintedFeedbackLink:
     )
     if request is None:
         raise ValidationError("The feedback request no longer exists.")
+    ensure_record_writable(request.record)  # no new link into a frozen portfolio
     status = request.status_at(timezone.now())
     if status != FeedbackRequestStatus.WAITING:
         raise ValidationError(f"The feedback request is {status}.")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy.web import AcademyRequest, add_form_errors, paginate, posted
 from asye import selectors as record_selectors
+from asye.lock import is_frozen
 from asye.models import AsyeRecord
 
 from . import presenters, selectors, services
@@ -48,6 +49,8 @@ def feedback_requests(request: AcademyRequest, pk: str) -> HttpResponse:
     context = {
         "record": record,
         "is_own": is_own,
+        # A frozen portfolio (with the panel, or its year ended) takes no new request.
+        "can_ask": is_own and not is_frozen(record.status),
         "page": page,
         "head": presenters.REQUESTS_HEAD,
         "rows": presenters.request_rows(page.object_list, now=timezone.now(), can_revoke=is_own),

@@ -208,3 +208,14 @@ def moderation_history(*, record: AsyeRecord) -> QuerySet[PanelAllocation]:
         .select_related("panel__organisation", "decided_by", "checked_by")
         .order_by("created_at", "id")
     )
+
+
+def moderated_panel_id(*, user: User, record: AsyeRecord) -> UUID | None:
+    """The open panel, among those the person sits on, that has the record: where a moderator's
+    back link from the record page leads (one query)."""
+    return (
+        PanelAllocation.objects.filter(_sits_on_q(user, "panel__"), record=record)
+        .order_by("-created_at")
+        .values_list("panel_id", flat=True)
+        .first()
+    )

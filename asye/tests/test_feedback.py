@@ -23,6 +23,7 @@ from academy.roles import Role
 from academy.testing.isolation import COLLEAGUE, SIBLING, UNRELATED, IsolationCheck
 from asye.feedback import services
 from asye.feedback.codes import format_code, secret_hash
+from asye.lock import RecordLocked
 from asye.models import (
     AsyeRecord,
     EvidenceItem,
@@ -32,6 +33,7 @@ from asye.models import (
     FeedbackChannel,
     FeedbackKind,
     FeedbackRequest,
+    RecordStatus,
 )
 from asye.tests.factories import AsyeRecordFactory, EvidenceItemFactory, membership_of
 from conftest import Orgs
@@ -548,3 +550,41 @@ def test_the_list_query_count(
         response = client.get(url)
     html = response.content.decode()
     assert all(f"giver {n}<" in html for n in range(rows))
+
+
+# --- A frozen portfolio ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [RecordStatus.SUBMITTED, RecordStatus.COMPLETED])
+def test_a_frozen_record_mints_no_feedback_link(record: AsyeRecord, status: str) -> None:
+    """An email request made before the portfolio went to the panel sends no link afterwards."""
+    created = services.feedback_request_create(
+        actor=record.nqsw.user,
+        record=record,
+        kind=FeedbackKind.PROFESSIONALS,
+        audience=FeedbackAudience.ADULT,
+        giver_description="team manager at the hospital",
+        setting="the discharge meeting",
+        channel=FeedbackChannel.EMAIL,
+        email="giver@example.org",
+    )
+    before = FeedbackRequest.objects.get(pk=created.request.pk).secret_hash
+    AsyeRecord.objects.filter(pk=record.pk).update(status=status)
+    with pytest.raises(RecordLocked):
+        services.feedback_link_mint(request_id=str(created.request.pk))
+    assert FeedbackRequest.objects.get(pk=created.request.pk).secret_hash == before
+
+
+def test_the_requests_page_offers_no_new_request_on_a_frozen_record(
+    client: Client, record: AsyeRecord
+) -> None:
+    client.force_login(record.nqsw.user)
+    url = reverse("asye:feedback_requests", args=[record.pk])
+    create = reverse("asye:feedback_request_create", args=[record.pk])
+    assert create in client.get(url).content.decode()
+    AsyeRecord.objects.filter(pk=record.pk).update(status=RecordStatus.SUBMITTED)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert create not in page
+    assert "Ask for feedback" not in page

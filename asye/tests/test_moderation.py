@@ -4,6 +4,7 @@ final decision that locks the record, and the certificate."""
 
 import datetime
 import io
+import re
 from typing import Any
 
 import pytest
@@ -286,6 +287,17 @@ def test_an_external_moderator_reads_the_allocated_portfolio_only_while_the_pane
         assert client.get(reverse(name, args=[record.pk])).status_code == 404, name
     assert client.get(reverse("asye:moderation_panel", args=[allocation.panel_id])).status_code == 404
     assert client.get(reverse("asye:moderation_allocation", args=[allocation.pk])).status_code == 404
+
+
+def test_a_moderators_back_link_from_the_record_leads_to_their_panel(
+    allocation: PanelAllocation, external: Membership
+) -> None:
+    page = _signed_in(external.user).get(reverse("asye:record", args=[allocation.record_id]))
+    panel_url = reverse("asye:moderation_panel", args=[allocation.panel_id])
+    assert re.search(
+        rf'class="govuk-back-link"[^>]*href="{panel_url}"|href="{panel_url}"[^>]*class="govuk-back-link"',
+        page.content.decode(),
+    )
 
 
 def test_supervision_notes_stay_with_the_nqsw_assessor_and_manager(

@@ -76,7 +76,8 @@ def test_an_open_record_changed_in_the_admin_is_audited_in_its_organisation(
 ) -> None:
     client.force_login(operator)
     response = client.post(
-        reverse("admin:asye_asyerecord_change", args=[record.pk]), _change_form(record, operator.pk, swe_number="SW424242")
+        reverse("admin:asye_asyerecord_change", args=[record.pk]),
+        _change_form(record, operator.pk, swe_number="SW424242"),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     record.refresh_from_db()

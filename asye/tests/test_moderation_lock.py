@@ -385,7 +385,8 @@ def test_every_write_service_is_tried() -> None:
             continue
         services |= _public_writes(path)
     # Not writes to an existing record: publishing a programme version, starting a record, and
-    # minting a feedback link for an email the outbox sends (no record content changes).
+    # minting a feedback link for an email the outbox sends (it refuses on a frozen record, but
+    # only for email requests: test_a_frozen_record_mints_no_feedback_link).
     # Nor are a cohort's import and starting records for people who joined, or asking for an
     # export (a locked portfolio is what one exports: asye/export/services.py).
     not_record_writes = {

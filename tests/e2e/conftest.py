@@ -84,3 +84,15 @@ def strict_context(browser: Browser, browser_context_args: dict[str, Any]) -> It
 def strict_page(strict_context: BrowserContext) -> Page:
     """A page under the portal's real content security policy (steps.new_strict_page)."""
     return new_strict_page(strict_context)
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[Any]:
+    """A real Celery worker in the test process, for journeys that wait on a task (exports)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from academy.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

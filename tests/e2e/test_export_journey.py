@@ -4,27 +4,16 @@ builds it, and downloads a PDF whose text holds the framework map and the signat
 their name. axe-core checks every page on the way, and the export page fits a phone."""
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from academy.celery import app
 from academy.models import User
 from asye.tests.export_support import build_portfolio
 
 from .steps import check_page, sign_in
 from .test_evidence_journey import given_an_nqsw_with_a_record
-
-
-@pytest.fixture
-def celery_worker(transactional_db: None) -> Iterator[Any]:
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
 
 
 def test_the_nqsw_downloads_an_anonymised_copy(

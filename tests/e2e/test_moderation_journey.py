@@ -71,6 +71,18 @@ def when_the_moderator_checks_and_agrees(page: Page, nqsw_name: str) -> None:
     check_page(page)
 
 
+def when_the_psw_confirms_the_pass(staff: Page, allocation_url: str) -> None:
+    """The employer's final decision, from the portfolio's moderation page: the year ends."""
+    staff.goto(allocation_url)
+    check_page(staff)
+    staff.get_by_role("link", name="Record the employer's final decision").click()
+    check_page(staff)
+    staff.get_by_label("Passed: the year is completed").check()
+    staff.get_by_role("button", name="Record the final decision").click()
+    expect(staff.locator(".govuk-notification-banner").first).to_contain_text("now locked")
+    check_page(staff)
+
+
 def test_moderation_to_certificate(
     orgs: Orgs,
     psw: User,
@@ -92,14 +104,7 @@ def test_moderation_to_certificate(
     staff = watch_for_problems(context.new_page())
     staff.set_default_timeout(10_000)
     sign_in(staff, live_server, psw)
-    staff.goto(allocation_url)
-    check_page(staff)
-    staff.get_by_role("link", name="Record the employer's final decision").click()
-    check_page(staff)
-    staff.get_by_label("Passed: the year is completed").check()
-    staff.get_by_role("button", name="Record the final decision").click()
-    expect(staff.locator(".govuk-notification-banner").first).to_contain_text("now locked")
-    check_page(staff)
+    when_the_psw_confirms_the_pass(staff, allocation_url)
     assert AsyeRecord.objects.get(pk=record.pk).status == RecordStatus.COMPLETED
     context.close()
 
