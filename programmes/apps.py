@@ -33,6 +33,18 @@ class ProgrammesConfig(AppConfig):
             kinds=[reminders.SESSION_TOMORROW],
             description="Programmes: a session tomorrow, to each person booked on it.",
         )
+        register_reminder_producer(
+            name="programmes.sessions_cancelled",
+            produce=reminders.sessions_cancelled,
+            kinds=[reminders.SESSION_CANCELLED],
+            description="Programmes: a session the academy cancelled, to everyone booked or waiting.",
+        )
+        register_reminder_producer(
+            name="programmes.approvals_waiting",
+            produce=reminders.approvals_waiting,
+            kinds=[reminders.APPROVAL_WAITING],
+            description="Programmes: a booking waiting for approval, to the line managers who decide it.",
+        )
         register_periodic(
             name="programmes-waitlist-sweep", task="programmes.tasks.waitlist_sweep", every_seconds=300
         )

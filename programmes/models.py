@@ -132,6 +132,12 @@ class Session(TimeStampedModel):
     )
     series = models.UUIDField(null=True, blank=True, db_index=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.TextField(
+        blank=True, help_text="Why the academy cancelled it; everyone booked sees it."
+    )
 
     class Meta:
         ordering: ClassVar = ["starts_at", "id"]

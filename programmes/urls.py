@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:pk>/edit/", views.programme_edit, name="programme_edit"),
     path("<uuid:pk>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<uuid:pk>/", views.session, name="session"),
+    path("sessions/<uuid:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<uuid:pk>/book/", views.session_book, name="session_book"),
     path("sessions/<uuid:pk>/register/", views.register, name="register"),
     path("facilitating/", views.facilitating, name="facilitating"),

@@ -128,6 +128,9 @@ def register(walk: WalkRegistry) -> None:
                 _of("programmes:session_create", "prog_programme"), expect=manager_of_home(200)
             ),
             "programmes:session": Rule(_of("programmes:session", "prog_session"), expect=reader(200)),
+            "programmes:session_cancel": Rule(
+                _of("programmes:session_cancel", "prog_session"), expect=manager_of_home(200)
+            ),
             "programmes:session_book": Rule(
                 _of("programmes:session_book", "prog_session"), method="POST", expect=reader(302)
             ),
