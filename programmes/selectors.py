@@ -333,7 +333,7 @@ def sessions_cancelled_bookings(*, since: datetime.datetime) -> QuerySet[Booking
     ).select_related("session__programme")
 
 
-def approvals_awaiting() -> list[tuple[Booking, list[int]]]:
+def approvals_awaiting() -> list[tuple[Booking, list[UUID]]]:
     """Each booking waiting for a manager's decision with the line managers who may decide it:
     those of the person's team in the council they booked from, or who manage the whole
     council (no team). The same rule as `approvals_visible_to`, read from the other side, in
@@ -344,12 +344,12 @@ def approvals_awaiting() -> list[tuple[Booking, list[int]]]:
     if not bookings:
         return []
     organisation_ids = {booking.organisation_id for booking in bookings}
-    managers: dict[int, dict[int, set[int | None]]] = {}
+    managers: dict[int, dict[UUID, set[int | None]]] = {}
     for organisation_id, user_id, team_id in Membership.objects.filter(
         current_membership_q(), organisation_id__in=organisation_ids, role=Role.LINE_MANAGER
     ).values_list("organisation_id", "user_id", "team_id"):
         managers.setdefault(organisation_id, {}).setdefault(user_id, set()).add(team_id)
-    teams: dict[tuple[int, int], set[int | None]] = {}
+    teams: dict[tuple[int, UUID], set[int | None]] = {}
     for organisation_id, user_id, team_id in Membership.objects.filter(
         current_membership_q(),
         organisation_id__in=organisation_ids,
