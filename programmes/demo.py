@@ -1,6 +1,7 @@
 """Demo programmes: a few courses of the Northvale academy and one of Brackenmoor council, with
 sessions to come. One workshop session is full, with a waiting list; one course needs a line
-manager's approval and has a booking waiting for it. Loading twice changes nothing: a programme
+manager's approval and has a booking waiting for it. The academy starts from the standard career
+pathway, its Best Interests Assessor step linked to that course. Loading twice changes nothing: a programme
 the demo made already (by its title and organisation) is left alone."""
 
 import datetime
@@ -13,6 +14,7 @@ from academy.demo import DEMO_DOMAIN
 from academy.models import Membership, Organisation, User
 
 from .models import CareerStage, Programme, ProgrammeKind, ProviderKind, ServiceArea, SessionMode
+from .pathways.services import pathway_add_standard
 from .services import booking_make, programme_create, session_series_create
 
 ACADEMY = "northvale-academy"
@@ -143,3 +145,5 @@ def load_programmes_demo() -> None:
         if programme.requires_manager_approval:
             member = _membership("social-worker")
             booking_make(actor=member.user, session=first, organisation=member.organisation)
+    # The standard career pathway, linked to the academy's programmes (once).
+    pathway_add_standard(actor=admin, organisation=Organisation.objects.get(slug=ACADEMY))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .pathways.urls import urlpatterns as pathway_urlpatterns
 
 app_name = "programmes"
 
@@ -30,4 +31,5 @@ urlpatterns = [
     path("calendar/new/", views.calendar_mint, name="calendar_mint"),
     path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    *pathway_urlpatterns,
 ]

@@ -16,7 +16,7 @@ from academy.models import Membership
 from academy.roles import STAFF_ROLES, Role
 from academy.testing.walk import Persona, Rule, WalkRegistry, World
 from academy.tests.factories import MembershipFactory
-from programmes.models import BookingStatus
+from programmes.models import BookingStatus, Pathway, PathwayStep
 from programmes.services import calendar_feed_mint
 from programmes.tests.factories import BookingFactory, ProgrammeFactory, SessionFactory
 
@@ -89,6 +89,18 @@ def _attended(world: World) -> Any:
     )
 
 
+def _pathway(world: World) -> Any:
+    return Pathway.objects.create(organisation=world.orgs.home, name="Walk pathway")
+
+
+def _step(world: World) -> Any:
+    return PathwayStep.objects.create(pathway=world["prog_pathway"], title="Walk step")
+
+
+def staff_post(persona: Persona) -> int:
+    return 302 if persona.role in STAFF_ROLES else 403
+
+
 def register_expect(persona: Persona) -> int:
     if persona.name == "practice_educator":
         return 200
@@ -115,6 +127,8 @@ def register(walk: WalkRegistry) -> None:
     walk.add_object("prog_feed", _feed)
     walk.add_object("prog_started", _started)
     walk.add_object("prog_attended", _attended)
+    walk.add_object("prog_pathway", _pathway)
+    walk.add_object("prog_step", _step)
     manager_only = {"manager": 302}
     walk.add_rules(
         {
@@ -174,6 +188,24 @@ def register(walk: WalkRegistry) -> None:
             "programmes:calendar_mint": Rule(_named("programmes:calendar_mint"), method="POST", default=200),
             "programmes:calendar_revoke": Rule(
                 _named("programmes:calendar_revoke"), method="POST", default=302
+            ),
+            "programmes:pathways": Rule(_named("programmes:pathways")),
+            "programmes:pathway_create": Rule(_named("programmes:pathway_create"), expect=staff_anywhere),
+            "programmes:pathway_add_standard": Rule(
+                _named("programmes:pathway_add_standard"), method="POST", expect=staff_post
+            ),
+            "programmes:pathway": Rule(_of("programmes:pathway", "prog_pathway"), expect=reader(200)),
+            "programmes:pathway_edit": Rule(
+                _of("programmes:pathway_edit", "prog_pathway"), expect=manager_of_home(200)
+            ),
+            "programmes:pathway_position": Rule(
+                _of("programmes:pathway_position", "prog_pathway"), method="POST", expect=reader(302)
+            ),
+            "programmes:pathway_step_create": Rule(
+                _of("programmes:pathway_step_create", "prog_pathway"), expect=manager_of_home(200)
+            ),
+            "programmes:pathway_step_edit": Rule(
+                _of("programmes:pathway_step_edit", "prog_step"), expect=manager_of_home(200)
             ),
             "programmes:calendar_feed": Rule(lambda w, p: w["prog_feed"], anonymous=200),
         }
