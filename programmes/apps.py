@@ -8,12 +8,15 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from academy.navigation import register_nav
         from academy.registry.demo import register_demo_loader
+        from academy.registry.digest import register_digest_section
+        from academy.registry.home_panels import register_home_panel
         from academy.registry.reminders import register_reminder_producer
         from academy.roles import Role
         from academy.schedules import register_periodic
 
         from . import reminders
         from .demo import load_programmes_demo
+        from .news import panels as news_panels
         from .tasks import OFFER_PRODUCER
 
         register_nav(label="Programmes", url_name="programmes:catalogue", order=50)
@@ -49,3 +52,11 @@ class ProgrammesConfig(AppConfig):
             name="programmes-waitlist-sweep", task="programmes.tasks.waitlist_sweep", every_seconds=300
         )
         register_demo_loader(load_programmes_demo, order=60)
+        register_home_panel(
+            name="programmes.news",
+            title="Academy news",
+            template="programmes/news/panel.html",
+            order=30,
+            context=news_panels.news_context,
+        )
+        register_digest_section(name="programmes.news", title="Academy news", items=news_panels.digest_news)

@@ -359,3 +359,34 @@ class PathwayPosition(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} at {self.step}"
+
+
+class Bulletin(TimeStampedModel):
+    """Academy news: a short bulletin written by the academy's staff to chosen people: those
+    working in the chosen organisations, narrowed to some roles and a service area (the one of
+    their team). It shows on their home page and goes in their daily digest."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=5000)
+    audience_organisations = models.ManyToManyField(Organisation, related_name="+")
+    audience_roles = models.JSONField(default=list, blank=True, help_text="Roles it is for (empty: anyone).")
+    service_area = models.CharField(max_length=30, choices=ServiceArea.choices, default=ServiceArea.ANY)
+    published_at = models.DateTimeField(db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-published_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        unknown = [role for role in self.audience_roles or [] if role not in Role.values]
+        if unknown:
+            raise ValidationError({"audience_roles": f"Unknown roles: {', '.join(unknown)}"})

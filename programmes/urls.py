@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .news.urls import urlpatterns as news_urlpatterns
 from .pathways.urls import urlpatterns as pathway_urlpatterns
 
 app_name = "programmes"
@@ -32,4 +33,5 @@ urlpatterns = [
     path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     *pathway_urlpatterns,
+    *news_urlpatterns,
 ]

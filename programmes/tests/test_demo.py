@@ -51,6 +51,7 @@ def test_demo_programmes(frameworks: None) -> None:
     assert PathwayStep.objects.get(pathway=pathway, title="Best Interests Assessor").programmes.count() == 1
     html = client.get(reverse("programmes:pathway", args=[pathway.pk])).content.decode()
     assert "You are at <strong>Newly qualified social worker</strong>" in html
+    assert "Spring reflective practice groups" in client.get(reverse("academy:home")).content.decode()
     client.force_login(User.objects.get(email=f"line-manager@{DEMO_DOMAIN}"))
     assert "Tom Ashdown" in client.get(reverse("programmes:approvals")).content.decode()
     # Someone outside the partnership sees none of it.

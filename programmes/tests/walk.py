@@ -97,6 +97,28 @@ def _step(world: World) -> Any:
     return PathwayStep.objects.create(pathway=world["prog_pathway"], title="Walk step")
 
 
+def _bulletin(world: World) -> Any:
+    from programmes.news.services import bulletin_publish
+
+    return bulletin_publish(
+        actor=world.persona("psw"),
+        organisation=world.orgs.home,
+        title="Walk bulletin",
+        body="News for the walk.",
+        audience_organisations=[world.orgs.home],
+    )
+
+
+def bulletin_expect(persona: Persona) -> int:
+    """The walk's bulletin is for everyone working in the home council; the partnership's staff
+    see it too (they manage its writer). Anyone else: 404."""
+    if persona.organisation == "home":
+        return 200
+    if persona.organisation == "partnership" and persona.role in STAFF_ROLES:
+        return 200
+    return 404
+
+
 def staff_post(persona: Persona) -> int:
     return 302 if persona.role in STAFF_ROLES else 403
 
@@ -129,6 +151,7 @@ def register(walk: WalkRegistry) -> None:
     walk.add_object("prog_attended", _attended)
     walk.add_object("prog_pathway", _pathway)
     walk.add_object("prog_step", _step)
+    walk.add_object("prog_bulletin", _bulletin)
     manager_only = {"manager": 302}
     walk.add_rules(
         {
@@ -207,6 +230,10 @@ def register(walk: WalkRegistry) -> None:
             "programmes:pathway_step_edit": Rule(
                 _of("programmes:pathway_step_edit", "prog_step"), expect=manager_of_home(200)
             ),
+            "programmes:news": Rule(_named("programmes:news")),
+            "programmes:bulletin_create": Rule(_named("programmes:bulletin_create"), expect=staff_anywhere),
+            "programmes:news_sent": Rule(_named("programmes:news_sent"), expect=staff_anywhere),
+            "programmes:bulletin": Rule(_of("programmes:bulletin", "prog_bulletin"), expect=bulletin_expect),
             "programmes:calendar_feed": Rule(lambda w, p: w["prog_feed"], anonymous=200),
         }
     )
