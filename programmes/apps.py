@@ -11,10 +11,11 @@ class ProgrammesConfig(AppConfig):
         from academy.registry.digest import register_digest_section
         from academy.registry.home_panels import register_home_panel
         from academy.registry.reminders import register_reminder_producer
+        from academy.registry.scale import register_scale_seeder
         from academy.roles import Role
         from academy.schedules import register_periodic
 
-        from . import reminders
+        from . import reminders, scale_seed
         from .demo import load_programmes_demo
         from .news import panels as news_panels
         from .tasks import OFFER_PRODUCER
@@ -52,6 +53,9 @@ class ProgrammesConfig(AppConfig):
             name="programmes-waitlist-sweep", task="programmes.tasks.waitlist_sweep", every_seconds=300
         )
         register_demo_loader(load_programmes_demo, order=60)
+        register_scale_seeder(
+            name="programmes", seed=scale_seed.seed_programmes_scale, models=scale_seed.SEEDED_MODELS
+        )
         register_home_panel(
             name="programmes.news",
             title="Academy news",
