@@ -86,7 +86,7 @@ def seed_programmes_scale(
     def insert(model: type[models.Model], fields: list[str], rows: Any) -> int:
         return bulk_insert(model, fields, rows, use_copy=use_copy)
 
-    programmes = []
+    programmes: list[tuple[Any, ...]] = []
     owners: list[tuple[uuid.UUID, int]] = []  # programme, the council whose people book it
     kinds, areas, stages = ProgrammeKind.values, ServiceArea.values, CareerStage.values
     for n in range(programme_count):
