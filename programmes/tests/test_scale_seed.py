@@ -10,12 +10,17 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from asye.programme_loader import load_programme_types
+from cpd.year_loader import load_registration_years
 from programmes.models import HOLDING, Booking, BookingStatus, Programme, Session
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def test_seed_scale_adds_sessions_with_bookings() -> None:
+def test_seed_scale_adds_sessions_with_bookings(frameworks: None) -> None:
+    # Reference data an earlier transactional test may have emptied.
+    load_programme_types()
+    load_registration_years()
     out = io.StringIO()
     call_command("seed_scale", scale=0.005, seed=3, today=datetime.date(2026, 12, 1), stdout=out)
     assert "sessions: 100" in out.getvalue()
