@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from academy.bulk import SEED_DOMAIN, bulk_insert, bulk_insert_people
 from academy.models import FrameworkElement, Membership, Organisation, Team, User
+from academy.registry.scale import registered_scale_seeders
 from academy.roles import Role
 from cpd.scale_seed import SEEDED_MODELS as CPD_SEEDED_MODELS
 from cpd.scale_seed import CpdSizes, SeedCouncil, seed_cpd_scale
@@ -88,6 +89,8 @@ class Sizes:
     nqsws_per_manager: int = 6
     # Social workers who keep CPD (cpd/scale_seed.py), on top of the NQSWs and their staff.
     cpd: CpdSizes = field(default_factory=CpdSizes)
+    # The --scale these sizes were made at, passed to the seeders other apps register.
+    factor: float = 1.0
 
     def scaled(self, factor: float) -> "Sizes":
         def at_least_one(n: int) -> int:
@@ -101,6 +104,7 @@ class Sizes:
             nqsws_per_assessor=self.nqsws_per_assessor,
             nqsws_per_manager=self.nqsws_per_manager,
             cpd=self.cpd.scaled(factor),
+            factor=self.factor * factor,
         )
 
 
@@ -494,6 +498,13 @@ def seed_scale(
         progress=step,
         use_copy=use_copy,
     )
+    # --- Other apps' seeders (academy/registry/scale.py) -------------------------------------------
+    for seeder in registered_scale_seeders():
+        counts = seeder.seed(
+            councils=councils, rng=rng, prefix=prefix, factor=sizes.factor, use_copy=use_copy
+        )
+        for name, count in counts.items():
+            step(name, count)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -521,7 +532,8 @@ def analyse_seeded_tables() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in SEEDED_MODELS:
+        registered = [model for seeder in registered_scale_seeders() for model in seeder.models]
+        for model in (*SEEDED_MODELS, *registered):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -8,12 +8,16 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from academy.navigation import register_nav
         from academy.registry.demo import register_demo_loader
+        from academy.registry.digest import register_digest_section
+        from academy.registry.home_panels import register_home_panel
         from academy.registry.reminders import register_reminder_producer
+        from academy.registry.scale import register_scale_seeder
         from academy.roles import Role
         from academy.schedules import register_periodic
 
-        from . import reminders
+        from . import reminders, scale_seed
         from .demo import load_programmes_demo
+        from .news import panels as news_panels
         from .tasks import OFFER_PRODUCER
 
         register_nav(label="Programmes", url_name="programmes:catalogue", order=50)
@@ -33,7 +37,30 @@ class ProgrammesConfig(AppConfig):
             kinds=[reminders.SESSION_TOMORROW],
             description="Programmes: a session tomorrow, to each person booked on it.",
         )
+        register_reminder_producer(
+            name="programmes.sessions_cancelled",
+            produce=reminders.sessions_cancelled,
+            kinds=[reminders.SESSION_CANCELLED],
+            description="Programmes: a session the academy cancelled, to everyone booked or waiting.",
+        )
+        register_reminder_producer(
+            name="programmes.approvals_waiting",
+            produce=reminders.approvals_waiting,
+            kinds=[reminders.APPROVAL_WAITING],
+            description="Programmes: a booking waiting for approval, to the line managers who decide it.",
+        )
         register_periodic(
             name="programmes-waitlist-sweep", task="programmes.tasks.waitlist_sweep", every_seconds=300
         )
         register_demo_loader(load_programmes_demo, order=60)
+        register_scale_seeder(
+            name="programmes", seed=scale_seed.seed_programmes_scale, models=scale_seed.SEEDED_MODELS
+        )
+        register_home_panel(
+            name="programmes.news",
+            title="Academy news",
+            template="programmes/news/panel.html",
+            order=30,
+            context=news_panels.news_context,
+        )
+        register_digest_section(name="programmes.news", title="Academy news", items=news_panels.digest_news)

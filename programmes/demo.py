@@ -1,6 +1,8 @@
 """Demo programmes: a few courses of the Northvale academy and one of Brackenmoor council, with
 sessions to come. One workshop session is full, with a waiting list; one course needs a line
-manager's approval and has a booking waiting for it. Loading twice changes nothing: a programme
+manager's approval and has a booking waiting for it. The academy starts from the standard career
+pathway, its Best Interests Assessor step linked to that course, and sends a bulletin to all its
+councils. Loading twice changes nothing: a programme
 the demo made already (by its title and organisation) is left alone."""
 
 import datetime
@@ -12,10 +14,13 @@ from django.utils import timezone
 from academy.demo import DEMO_DOMAIN
 from academy.models import Membership, Organisation, User
 
-from .models import CareerStage, Programme, ProgrammeKind, ProviderKind, ServiceArea, SessionMode
+from .models import Bulletin, CareerStage, Programme, ProgrammeKind, ProviderKind, ServiceArea, SessionMode
+from .news.services import bulletin_publish
+from .pathways.services import pathway_add_standard
 from .services import booking_make, programme_create, session_series_create
 
 ACADEMY = "northvale-academy"
+DEMO_BULLETIN = "Spring reflective practice groups are open for booking"
 COUNCIL = "brackenmoor"
 
 
@@ -143,3 +148,16 @@ def load_programmes_demo() -> None:
         if programme.requires_manager_approval:
             member = _membership("social-worker")
             booking_make(actor=member.user, session=first, organisation=member.organisation)
+    # The standard career pathway, linked to the academy's programmes (once).
+    pathway_add_standard(actor=admin, organisation=Organisation.objects.get(slug=ACADEMY))
+    # A bulletin to everyone in the partnership and its councils (once).
+    academy = Organisation.objects.get(slug=ACADEMY)
+    if not Bulletin.objects.filter(organisation=academy, title=DEMO_BULLETIN).exists():
+        bulletin_publish(
+            actor=admin,
+            organisation=academy,
+            title=DEMO_BULLETIN,
+            body="Our spring reflective practice groups start next month. Places are limited: book "
+            "from the Programmes page.",
+            audience_organisations=[academy, *Organisation.objects.filter(parent=academy)],
+        )

@@ -258,6 +258,21 @@ def london(day: datetime.date, at: datetime.time) -> datetime.datetime:
     return datetime.datetime.combine(day, at, tzinfo=LONDON)
 
 
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the session cancelled?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Everyone booked or waiting is told this.",
+        error_messages={"required": "Say why the session is cancelled"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Cancel the session")
+        self.helper.layout = Layout(Field.textarea("reason", label_size=Size.LARGE, label_tag="h1", rows=4))
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Why are you not approving this booking?",

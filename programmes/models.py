@@ -132,6 +132,12 @@ class Session(TimeStampedModel):
     )
     series = models.UUIDField(null=True, blank=True, db_index=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.TextField(
+        blank=True, help_text="Why the academy cancelled it; everyone booked sees it."
+    )
 
     class Meta:
         ordering: ClassVar = ["starts_at", "id"]
@@ -281,3 +287,106 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.person}"
+
+
+class PathwayRoute(models.TextChoices):
+    CAREER = "career", "Career route"
+    SPECIALIST = "specialist", "Specialist route"
+
+
+class Pathway(TimeStampedModel):
+    """A career pathway as data: the steps of a social work career an academy describes, what
+    follows each, and the programmes that lead to each. Offered like a programme: to the owner's
+    people and, for a partnership, to its member councils."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["name", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="pathway_name_unique_in_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PathwayStep(TimeStampedModel):
+    """One step: a job or a specialist role. `follows` are the steps people usually come from;
+    `roles` place a person on the step from their roles, until they say where they stand."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="steps")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    route = models.CharField(max_length=20, choices=PathwayRoute.choices, default=PathwayRoute.CAREER)
+    position = models.PositiveSmallIntegerField(default=0)
+    roles = models.JSONField(default=list, blank=True, help_text="Roles that put someone on this step.")
+    follows = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="leads_to")
+    programmes = models.ManyToManyField(Programme, blank=True, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["pathway", "position", "title"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["pathway", "title"], name="pathway_step_title_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        unknown = [role for role in self.roles or [] if role not in Role.values]
+        if unknown:
+            raise ValidationError({"roles": f"Unknown roles: {', '.join(unknown)}"})
+
+
+class PathwayPosition(TimeStampedModel):
+    """Where a person says they stand on a pathway (one step per pathway)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(PathwayStep, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person", "pathway"], name="pathway_position_one_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.step}"
+
+
+class Bulletin(TimeStampedModel):
+    """Academy news: a short bulletin written by the academy's staff to chosen people: those
+    working in the chosen organisations, narrowed to some roles and a service area (the one of
+    their team). It shows on their home page and goes in their daily digest."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=5000)
+    audience_organisations = models.ManyToManyField(Organisation, related_name="+")
+    audience_roles = models.JSONField(default=list, blank=True, help_text="Roles it is for (empty: anyone).")
+    service_area = models.CharField(max_length=30, choices=ServiceArea.choices, default=ServiceArea.ANY)
+    published_at = models.DateTimeField(db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-published_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        unknown = [role for role in self.audience_roles or [] if role not in Role.values]
+        if unknown:
+            raise ValidationError({"audience_roles": f"Unknown roles: {', '.join(unknown)}"})

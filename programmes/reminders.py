@@ -18,6 +18,10 @@ from .presenters import when, where
 
 PLACE_OFFERED = ReminderKind("programmes.place_offered", "A place is offered to you from a waiting list")
 SESSION_TOMORROW = ReminderKind("programmes.session_tomorrow", "A session you are booked on is tomorrow")
+SESSION_CANCELLED = ReminderKind("programmes.session_cancelled", "A session you booked has been cancelled")
+APPROVAL_WAITING = ReminderKind("programmes.approval_waiting", "A booking is waiting for your approval")
+# How long after a cancellation the people booked are still told (a missed run catches up).
+CANCELLED_TELL_WITHIN = datetime.timedelta(days=14)
 
 
 def places_offered(*, now: datetime.datetime) -> Iterator[DueReminder]:
@@ -58,3 +62,43 @@ def sessions_tomorrow(*, now: datetime.datetime) -> Iterator[DueReminder]:
             organisation_id=booking.organisation_id,
             due_at=session.starts_at - datetime.timedelta(days=1),
         )
+
+
+def sessions_cancelled(*, now: datetime.datetime) -> Iterator[DueReminder]:
+    """Everyone booked, offered a place or waiting when the academy cancelled the session, at
+    once, with the academy's reason."""
+    for booking in selectors.sessions_cancelled_bookings(since=now - CANCELLED_TELL_WITHIN):
+        session = booking.session
+        yield DueReminder(
+            kind=SESSION_CANCELLED.name,
+            recipient_id=booking.person_id,
+            key=f"session_cancelled:{booking.pk}",
+            title=f"{session.programme.title} on {when(session)} is cancelled",
+            body=f"The academy has cancelled this session: {session.cancel_reason} "
+            "Your booking has ended; look in the catalogue for another date.",
+            url=reverse("programmes:session", args=[session.pk]),
+            about=booking,
+            organisation_id=booking.organisation_id,
+            due_at=session.cancelled_at or now,
+        )
+
+
+def approvals_waiting(*, now: datetime.datetime) -> Iterator[DueReminder]:
+    """Each line manager who may decide a booking waiting for approval, at once; withdrawn by
+    the engine once somebody decides it or the person cancels."""
+    approvals = reverse("programmes:approvals")
+    for booking, manager_ids in selectors.approvals_awaiting():
+        session = booking.session
+        for manager_id in manager_ids:
+            yield DueReminder(
+                kind=APPROVAL_WAITING.name,
+                recipient_id=manager_id,
+                key=f"approval:{booking.pk}:{manager_id}",
+                title=f"A booking on {session.programme.title} is waiting for your approval",
+                body=f"Someone in your team asked for a place on the session on {when(session)}. "
+                "Approve it or decline it with a reason.",
+                url=approvals,
+                about=booking,
+                organisation_id=booking.organisation_id,
+                due_at=booking.created_at,
+            )

@@ -21,7 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -321,6 +321,53 @@ def bookings_starting(*, after: datetime.datetime, before: datetime.datetime) ->
         session__starts_at__lte=before,
         session__cancelled_at__isnull=True,
     ).select_related("session__programme")
+
+
+def sessions_cancelled_bookings(*, since: datetime.datetime) -> QuerySet[Booking]:
+    """Bookings that ended because the academy cancelled their session (they end at the same
+    moment) since the given time: the people to tell (one query)."""
+    return Booking.objects.filter(
+        status=BookingStatus.CANCELLED,
+        session__cancelled_at__gte=since,
+        cancelled_at=F("session__cancelled_at"),
+    ).select_related("session__programme")
+
+
+def approvals_awaiting() -> list[tuple[Booking, list[UUID]]]:
+    """Each booking waiting for a manager's decision with the line managers who may decide it:
+    those of the person's team in the council they booked from, or who manage the whole
+    council (no team). The same rule as `approvals_visible_to`, read from the other side, in
+    three queries whatever the number of bookings."""
+    bookings = list(
+        Booking.objects.filter(status=BookingStatus.AWAITING_APPROVAL).select_related("session__programme")
+    )
+    if not bookings:
+        return []
+    organisation_ids = {booking.organisation_id for booking in bookings}
+    managers: dict[int, dict[UUID, set[int | None]]] = {}
+    for organisation_id, user_id, team_id in Membership.objects.filter(
+        current_membership_q(), organisation_id__in=organisation_ids, role=Role.LINE_MANAGER
+    ).values_list("organisation_id", "user_id", "team_id"):
+        managers.setdefault(organisation_id, {}).setdefault(user_id, set()).add(team_id)
+    teams: dict[tuple[int, UUID], set[int | None]] = {}
+    for organisation_id, user_id, team_id in Membership.objects.filter(
+        current_membership_q(),
+        organisation_id__in=organisation_ids,
+        user_id__in={booking.person_id for booking in bookings},
+    ).values_list("organisation_id", "user_id", "team_id"):
+        teams.setdefault((organisation_id, user_id), set()).add(team_id)
+    due = []
+    for booking in bookings:
+        person_teams = teams.get((booking.organisation_id, booking.person_id), set())
+        deciders = [
+            manager_id
+            for manager_id, manager_teams in managers.get(booking.organisation_id, {}).items()
+            if manager_id != booking.person_id
+            and (None in manager_teams or bool(manager_teams & person_teams - {None}))
+        ]
+        if deciders:
+            due.append((booking, sorted(deciders)))
+    return due
 
 
 # The register ----------------------------------------------------------------------------------

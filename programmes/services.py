@@ -253,6 +253,60 @@ def session_series_create(
     return created
 
 
+@dataclass(frozen=True)
+class SessionCancelled:
+    session: Session
+    released: int  # bookings (places, offers, approvals awaited and waiting-list turns) ended
+
+
+@transaction.atomic
+def session_cancel(*, actor: User, session: Session, reason: str) -> SessionCancelled:
+    """The academy calls a session off, saying why. Every live booking on it ends at the same
+    moment as the session (its `cancelled_at` equals the session's), which is how the reminder
+    producer finds the people to tell; nobody is offered a place on it again. Cancelling twice
+    changes nothing. A session that has begun keeps its register and cannot be called off."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the session is cancelled"})
+    locked = _locked(session)
+    if locked.cancelled_at is not None:
+        return SessionCancelled(locked, released=0)
+    now = timezone.now()
+    if locked.starts_at <= now:
+        raise ValidationError("This session has started, so it can no longer be cancelled.")
+    locked.cancelled_at = now
+    locked.cancelled_by = actor
+    locked.cancel_reason = reason.strip()
+    locked.full_clean()
+    locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
+    live = list(
+        Booking.objects.filter(session=locked, status__in=ACTIVE).values_list(
+            "pk", "status", "organisation_id"
+        )
+    )
+    Booking.objects.filter(pk__in=[pk for pk, _status, _org in live]).update(
+        status=BookingStatus.CANCELLED, cancelled_at=now, offer_expires_at=None, updated_at=now
+    )
+    organisations = Organisation.objects.in_bulk({org for _pk, _status, org in live})
+    audit_log_each(
+        actor=actor,
+        verb="booking.cancel_with_session",
+        changes=[
+            (Booking(pk=pk), organisations[org], {"status": status}, {"status": BookingStatus.CANCELLED})
+            for pk, status, org in live
+        ],
+        object_repr=f"Booking on {locked.programme.title}",
+    )
+    audit_log(
+        actor=actor,
+        verb="session.cancel",
+        obj=locked,
+        organisation=locked.programme.organisation,
+        before={"cancelled_at": None},
+        after={"cancelled_at": now.isoformat(), "reason": locked.cancel_reason, "released": len(live)},
+    )
+    return SessionCancelled(locked, released=len(live))
+
+
 # Bookings --------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .news.urls import urlpatterns as news_urlpatterns
+from .pathways.urls import urlpatterns as pathway_urlpatterns
 
 app_name = "programmes"
 
@@ -11,6 +13,7 @@ urlpatterns = [
     path("<uuid:pk>/edit/", views.programme_edit, name="programme_edit"),
     path("<uuid:pk>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<uuid:pk>/", views.session, name="session"),
+    path("sessions/<uuid:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<uuid:pk>/book/", views.session_book, name="session_book"),
     path("sessions/<uuid:pk>/register/", views.register, name="register"),
     path("facilitating/", views.facilitating, name="facilitating"),
@@ -29,4 +32,6 @@ urlpatterns = [
     path("calendar/new/", views.calendar_mint, name="calendar_mint"),
     path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    *pathway_urlpatterns,
+    *news_urlpatterns,
 ]

@@ -20,7 +20,15 @@ from academy.pdf import render_pdf
 from academy.web import AcademyRequest, add_form_errors, paginate, posted
 
 from . import calendar, presenters, selectors, services
-from .forms import CatalogueFilterForm, DeclineForm, FeedbackForm, ProgrammeForm, RegisterForm, SessionForm
+from .forms import (
+    CatalogueFilterForm,
+    DeclineForm,
+    FeedbackForm,
+    ProgrammeForm,
+    RegisterForm,
+    SessionCancelForm,
+    SessionForm,
+)
 from .models import BookingStatus, Programme
 
 
@@ -167,6 +175,31 @@ def session(request: AcademyRequest, pk: str) -> HttpResponse:
         "attendee_rows": presenters.attendee_rows(attendees.object_list) if attendees else [],
     }
     return render(request, "programmes/session.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def session_cancel(request: AcademyRequest, pk: str) -> HttpResponse:
+    found = selectors.session_get_for_user(scope=request.scope, pk=pk, write=True)
+    if found.cancelled_at is not None:
+        messages.info(request, "This session was cancelled already.")
+        return redirect("programmes:session", pk=found.pk)
+    form = SessionCancelForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.session_cancel(
+                actor=request.user, session=found, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The session is cancelled. {done.released} "
+                f"{'person is' if done.released == 1 else 'people are'} being told.",
+            )
+            return redirect("programmes:session", pk=found.pk)
+    context = {"form": form, "session": found, "when": presenters.when(found)}
+    return render(request, "programmes/session_cancel.html", context)
 
 
 @require_POST

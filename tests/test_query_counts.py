@@ -30,6 +30,8 @@ BASE_NQSW = BASE + 1  # + has an ASYE record (navigation)
 # The home page's CPD panel (cpd/panels.py), for everyone: the person's records dated in the
 # current registration year with their peer reflections (the years themselves are cached).
 CPD_PANEL = 1
+# The academy news panel (programmes/news): the person's memberships, then bulletins to them.
+NEWS_PANEL = 2
 
 
 @pytest.fixture(autouse=True)
@@ -68,13 +70,21 @@ def _get(client: Any, user: Any, url: str, django_assert_num_queries: Any, expec
 
 def test_home_for_an_nqsw(client: Any, busy_academy: Orgs, nqsw: Any, django_assert_num_queries: Any) -> None:
     # + the five latest unread notifications
-    _get(client, nqsw, reverse("academy:home"), django_assert_num_queries, BASE_NQSW + 1 + CPD_PANEL)
+    _get(
+        client,
+        nqsw,
+        reverse("academy:home"),
+        django_assert_num_queries,
+        BASE_NQSW + 1 + CPD_PANEL + NEWS_PANEL,
+    )
 
 
 def test_home_for_a_psw(client: Any, busy_academy: Orgs, psw: Any, django_assert_num_queries: Any) -> None:
     # + latest unread notifications, + pending invitations, + people counted by role (a
     # council's scope is the council itself: no tree to walk)
-    _get(client, psw, reverse("academy:home"), django_assert_num_queries, BASE_MFA + 3 + CPD_PANEL)
+    _get(
+        client, psw, reverse("academy:home"), django_assert_num_queries, BASE_MFA + 3 + CPD_PANEL + NEWS_PANEL
+    )
 
 
 def test_home_for_an_academy_admin(
@@ -83,7 +93,11 @@ def test_home_for_an_academy_admin(
     # as the PSW, but the partnership's scope walks two levels (members, then their members),
     # + the latest audit entries
     response = _get(
-        client, academy_admin, reverse("academy:home"), django_assert_num_queries, BASE_MFA + 6 + CPD_PANEL
+        client,
+        academy_admin,
+        reverse("academy:home"),
+        django_assert_num_queries,
+        BASE_MFA + 6 + CPD_PANEL + NEWS_PANEL,
     )
     assert b"Recent changes" in response.content
 

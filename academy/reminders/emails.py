@@ -117,14 +117,20 @@ def build_digest_email(message: OutboxMessage) -> Email:
             pk__in=message.context.get("reminder_ids", []), recipient=user, state__in=EMAILED
         ).order_by("due_at")
     )
-    if not reminders:
+    # Sections apps added (academy/registry/digest.py), as they were when the email was queued.
+    extras = [
+        {**section, "items": [{**item, "link": _site_link(item["url"])} for item in section["items"]]}
+        for section in message.context.get("extras", [])
+    ]
+    if not reminders and not extras:
         raise DoNotSend("None of the digest's reminders is left to send.")
     items = [{"reminder": reminder, "link": _site_link(reminder.url)} for reminder in reminders]
     count = len(items)
+    subject = f"{count} reminder{'s' if count != 1 else ''} for today" if count else "Your daily digest"
     return render_email(
         template="academy/reminders/email/digest",
-        context={**_common(user), "items": items, "count": count},
-        subject=f"{settings.ACADEMY_NAME}: {count} reminder{'s' if count != 1 else ''} for today",
+        context={**_common(user), "items": items, "count": count, "extras": extras},
+        subject=f"{settings.ACADEMY_NAME}: {subject}",
     )
 
 

@@ -38,6 +38,7 @@ from academy.audit import audit_log
 from academy.models import Membership, Notification, Organisation, User
 from academy.outbox.models import OutboxMessage
 from academy.outbox.services import outbox_enqueue, outbox_enqueue_many, outbox_send_soon
+from academy.registry.digest import digest_extras
 from academy.registry.reminders import DueReminder, ReminderProducer, registered_reminder_producers
 from academy.roles import Role
 from academy.selectors import current_membership_q, roles_held_over, unread_count_cache_key
@@ -452,7 +453,9 @@ def _digest_one(digest: ReminderDigest, *, now: datetime, digested: Digested) ->
         .order_by("due_at")
         .values_list("pk", flat=True)
     )
-    if waiting and digest.user.is_active and active_user_ids([digest.user_id]):
+    active = digest.user.is_active and bool(active_user_ids([digest.user_id]))
+    extras = digest_extras(user=digest.user, since=digest.last_sent_at, now=now) if active else []
+    if (waiting or extras) and active:
         local_day = timezone.localtime(digest.next_at or now).date()
         outbox_enqueue(
             kind=DIGEST_EMAIL,
@@ -460,7 +463,11 @@ def _digest_one(digest: ReminderDigest, *, now: datetime, digested: Digested) ->
             dedupe_key=f"reminder-digest:{digest.user_id}:{local_day.isoformat()}",
             recipient=digest.user,
             about=digest.user,
-            context={"reminder_ids": [str(pk) for pk in waiting], "day": local_day.isoformat()},
+            context={
+                "reminder_ids": [str(pk) for pk in waiting],
+                "day": local_day.isoformat(),
+                "extras": extras,
+            },
         )
         Reminder.objects.filter(pk__in=waiting).update(digested_at=now, updated_at=now)
         digest.last_sent_at = now

@@ -11,7 +11,7 @@ from django.urls import reverse
 from academy.demo import DEMO_DOMAIN, load_core_demo
 from academy.models import User
 from programmes.demo import load_programmes_demo
-from programmes.models import Booking, BookingStatus, Programme, Session
+from programmes.models import Booking, BookingStatus, Pathway, PathwayStep, Programme, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,11 @@ def test_demo_programmes(frameworks: None) -> None:
     assert "Bite-size: writing defensible case notes" in html
     assert "Reflective practice group for NQSWs" in html
     assert "On the waiting list" in client.get(reverse("programmes:my_bookings")).content.decode()
+    pathway = Pathway.objects.get()
+    assert PathwayStep.objects.get(pathway=pathway, title="Best Interests Assessor").programmes.count() == 1
+    html = client.get(reverse("programmes:pathway", args=[pathway.pk])).content.decode()
+    assert "You are at <strong>Newly qualified social worker</strong>" in html
+    assert "Spring reflective practice groups" in client.get(reverse("academy:home")).content.decode()
     client.force_login(User.objects.get(email=f"line-manager@{DEMO_DOMAIN}"))
     assert "Tom Ashdown" in client.get(reverse("programmes:approvals")).content.decode()
     # Someone outside the partnership sees none of it.

@@ -72,6 +72,18 @@ def test_catalogue(client: Any, orgs: Any, nqsw: Any, django_assert_num_queries:
     assert _count(client, reverse("programmes:catalogue")) == before
 
 
+def test_catalogue_costs_the_same_at_3_and_at_many(client: Any, orgs: Any, nqsw: Any) -> None:
+    """Three programmes, then more than a page of them (each with sessions and bookings)."""
+    _programmes(orgs, 1)  # 2 programmes: the home council's and the partnership's
+    ProgrammeFactory(organisation=orgs.home)
+    client.force_login(nqsw)
+    client.get(reverse("programmes:catalogue"))
+    three = _count(client, reverse("programmes:catalogue"))
+    _programmes(orgs, 20)
+    assert _count(client, reverse("programmes:catalogue")) == three
+    assert _count(client, reverse("programmes:catalogue") + "?page=2") == three
+
+
 def test_programme_page(client: Any, orgs: Any, psw: Any, django_assert_num_queries: Any) -> None:
     _programmes(orgs, 1)
     programme = ProgrammeFactory(organisation=orgs.home)

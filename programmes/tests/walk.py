@@ -16,7 +16,7 @@ from academy.models import Membership
 from academy.roles import STAFF_ROLES, Role
 from academy.testing.walk import Persona, Rule, WalkRegistry, World
 from academy.tests.factories import MembershipFactory
-from programmes.models import BookingStatus
+from programmes.models import BookingStatus, Pathway, PathwayStep
 from programmes.services import calendar_feed_mint
 from programmes.tests.factories import BookingFactory, ProgrammeFactory, SessionFactory
 
@@ -89,6 +89,40 @@ def _attended(world: World) -> Any:
     )
 
 
+def _pathway(world: World) -> Any:
+    return Pathway.objects.create(organisation=world.orgs.home, name="Walk pathway")
+
+
+def _step(world: World) -> Any:
+    return PathwayStep.objects.create(pathway=world["prog_pathway"], title="Walk step")
+
+
+def _bulletin(world: World) -> Any:
+    from programmes.news.services import bulletin_publish
+
+    return bulletin_publish(
+        actor=world.persona("psw"),
+        organisation=world.orgs.home,
+        title="Walk bulletin",
+        body="News for the walk.",
+        audience_organisations=[world.orgs.home],
+    )
+
+
+def bulletin_expect(persona: Persona) -> int:
+    """The walk's bulletin is for everyone working in the home council; the partnership's staff
+    see it too (they manage its writer). Anyone else: 404."""
+    if persona.organisation == "home":
+        return 200
+    if persona.organisation == "partnership" and persona.role in STAFF_ROLES:
+        return 200
+    return 404
+
+
+def staff_post(persona: Persona) -> int:
+    return 302 if persona.role in STAFF_ROLES else 403
+
+
 def register_expect(persona: Persona) -> int:
     if persona.name == "practice_educator":
         return 200
@@ -115,6 +149,9 @@ def register(walk: WalkRegistry) -> None:
     walk.add_object("prog_feed", _feed)
     walk.add_object("prog_started", _started)
     walk.add_object("prog_attended", _attended)
+    walk.add_object("prog_pathway", _pathway)
+    walk.add_object("prog_step", _step)
+    walk.add_object("prog_bulletin", _bulletin)
     manager_only = {"manager": 302}
     walk.add_rules(
         {
@@ -128,6 +165,9 @@ def register(walk: WalkRegistry) -> None:
                 _of("programmes:session_create", "prog_programme"), expect=manager_of_home(200)
             ),
             "programmes:session": Rule(_of("programmes:session", "prog_session"), expect=reader(200)),
+            "programmes:session_cancel": Rule(
+                _of("programmes:session_cancel", "prog_session"), expect=manager_of_home(200)
+            ),
             "programmes:session_book": Rule(
                 _of("programmes:session_book", "prog_session"), method="POST", expect=reader(302)
             ),
@@ -172,6 +212,28 @@ def register(walk: WalkRegistry) -> None:
             "programmes:calendar_revoke": Rule(
                 _named("programmes:calendar_revoke"), method="POST", default=302
             ),
+            "programmes:pathways": Rule(_named("programmes:pathways")),
+            "programmes:pathway_create": Rule(_named("programmes:pathway_create"), expect=staff_anywhere),
+            "programmes:pathway_add_standard": Rule(
+                _named("programmes:pathway_add_standard"), method="POST", expect=staff_post
+            ),
+            "programmes:pathway": Rule(_of("programmes:pathway", "prog_pathway"), expect=reader(200)),
+            "programmes:pathway_edit": Rule(
+                _of("programmes:pathway_edit", "prog_pathway"), expect=manager_of_home(200)
+            ),
+            "programmes:pathway_position": Rule(
+                _of("programmes:pathway_position", "prog_pathway"), method="POST", expect=reader(302)
+            ),
+            "programmes:pathway_step_create": Rule(
+                _of("programmes:pathway_step_create", "prog_pathway"), expect=manager_of_home(200)
+            ),
+            "programmes:pathway_step_edit": Rule(
+                _of("programmes:pathway_step_edit", "prog_step"), expect=manager_of_home(200)
+            ),
+            "programmes:news": Rule(_named("programmes:news")),
+            "programmes:bulletin_create": Rule(_named("programmes:bulletin_create"), expect=staff_anywhere),
+            "programmes:news_sent": Rule(_named("programmes:news_sent"), expect=staff_anywhere),
+            "programmes:bulletin": Rule(_of("programmes:bulletin", "prog_bulletin"), expect=bulletin_expect),
             "programmes:calendar_feed": Rule(lambda w, p: w["prog_feed"], anonymous=200),
         }
     )

@@ -2,9 +2,10 @@
 moment after a colleague took it and joins the waiting list; the colleague cancels, the place is
 offered to the NQSW, who accepts it from "My bookings" and then sees the joining link. The
 session takes place and the facilitator marks the register; the NQSW downloads their certificate
-and completes the draft CPD record the attendance made, without typing its title, date or hours.
-axe-core checks every page on the way, and the catalogue fits a 390-pixel-wide phone.
-(Citing the record as ASYE evidence is the CPD journey's: tests/e2e/test_cpd_journey.py.)"""
+and completes the draft CPD record the attendance made, without typing its title, date or hours,
+then cites the completed record as evidence in their ASYE portfolio: one academy event, attendance,
+certificate, CPD and ASYE evidence with no retyping. axe-core checks every page on the way, and
+the catalogue fits a 390-pixel-wide phone."""
 
 import datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from academy.models import User
+from asye.evidence.models import EvidenceItem
 from conftest import Orgs
 from cpd.models import CpdRecord, RecordStatus
 from cpd.year_loader import load_registration_years
@@ -23,14 +25,24 @@ from programmes.services import attendance_mark, booking_cancel
 from programmes.tests.factories import BookingFactory, ProgrammeFactory, SessionFactory
 
 from .steps import check_page, sign_in
+from .test_evidence_journey import given_an_nqsw_with_a_record
 
 LINK = "https://meet.example.test/bite-size-recording"
 
 
 def test_waitlisted_promoted_attends_and_completes_cpd(
-    page: Page, live_server: Any, orgs: Orgs, nqsw: User, social_worker: User, academy_admin: User
+    page: Page,
+    live_server: Any,
+    orgs: Orgs,
+    nqsw: User,
+    social_worker: User,
+    academy_admin: User,
+    assessor: User,
+    manager: User,
 ) -> None:
-    # Given the CPD registration years (an earlier transactional test may have emptied them)
+    # Given an NQSW in their ASYE year and the CPD registration years (an earlier transactional
+    # test may have emptied them)
+    given_an_nqsw_with_a_record(orgs, nqsw, assessor, manager)
     load_registration_years()
     # and a one-place online workshop that a colleague has just booked
     programme = ProgrammeFactory(
@@ -103,6 +115,23 @@ def test_waitlisted_promoted_attends_and_completes_cpd(
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Complete")
     check_page(page)
     assert CpdRecord.objects.get(person=nqsw).status == RecordStatus.COMPLETE
+
+    # and cites the completed record as evidence in their ASYE portfolio
+    page.get_by_role("link", name="My ASYE").click()
+    page.get_by_role("link", name="Evidence", exact=True).click()
+    check_page(page)
+    page.get_by_role("button", name="Add evidence").click()
+    page.get_by_role("link", name="Cite one of your CPD records").click()
+    check_page(page)
+    page.get_by_role("link", name="Bite-size: defensible recording").click()
+    expect(page.get_by_text(f"your assessor, {assessor.display_name}")).to_be_visible()
+    check_page(page)
+    page.get_by_label("I understand that the people named above").check()
+    page.get_by_role("button", name="Confirm and add as evidence").click()
+    expect(page.locator("h1")).to_contain_text("Bite-size: defensible recording")
+    expect(page.get_by_role("heading", name="From your CPD record")).to_be_visible()
+    check_page(page)
+    assert EvidenceItem.objects.filter(record__nqsw__user=nqsw).count() == 1
 
     # The catalogue works on a phone: nothing wider than the screen.
     page.set_viewport_size({"width": 390, "height": 844})
