@@ -7,7 +7,6 @@ encoding (Excel's plain "CSV"), as the CPD import reads it (cpd/transfer/reading
 is read with openpyxl, first sheet only, formulas as written (never their results: a formula
 is refused by the row check, so nothing a spreadsheet would run reaches the portal)."""
 
-import codecs
 import csv
 import datetime
 import io
@@ -18,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+
+from academy.spreadsheet_text import decode_spreadsheet_text, size_words
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_ROWS = 1000
@@ -61,7 +62,6 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xff\xd8\xff", "a picture"),
     (b"MZ", "a program"),
 ]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 # The apostrophe a spreadsheet keeps to stop a cell being read as a formula is not part of the text.
 _FORMULA_GUARD = re.compile(r"^'(?=[=+\-@])")
@@ -92,31 +92,14 @@ for _column in COLUMNS:
         _BY_HEADING[_heading_key(_name)] = _column
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
-
-
 def _decode(data: bytes, name: str) -> str:
-    for signature, what in _SIGNATURES:
-        if data.startswith(signature):
-            raise ValidationError(f"“{name}” is {what}, not a CSV file or workbook. {SAVE_AS}", code="kind")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _CONTROL.search(text):
-            break
-        return text
-    raise ValidationError(
-        f"“{name}” is not a CSV file the portal can read: its characters are in an encoding the "
-        f"portal does not know. {SAVE_AS}",
-        code="encoding",
+    return decode_spreadsheet_text(
+        data,
+        name=name,
+        refused=_SIGNATURES,
+        expected="a CSV file or workbook",
+        advice=SAVE_AS,
+        refused_code="kind",
     )
 
 
@@ -169,7 +152,7 @@ def read_upload(data: bytes, *, name: str, size: int | None = None, max_rows: in
         )
     if size > MAX_BYTES:
         raise ValidationError(
-            f"“{name}” is {_megabytes(size)}; the limit is {_megabytes(MAX_BYTES)}. "
+            f"“{name}” is {size_words(size)}; the limit is {size_words(MAX_BYTES)}. "
             "Split it into smaller files.",
             code="too_big",
         )

@@ -6,13 +6,14 @@ Spreadsheets save CSV in more than one way: UTF-8 with or without a byte order m
 byte order mark ("Unicode text"). All of these are read. A file that is not text at all (a
 workbook, a PDF, a picture) is refused with what it seems to be and how to save it as CSV."""
 
-import codecs
 import csv
 import io
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+
+from academy.spreadsheet_text import decode_spreadsheet_text, size_words
 
 from .columns import COLUMNS, Column
 
@@ -30,7 +31,6 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"MZ", "a program"),
     (b"\x7fELF", "a program"),
 ]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 # A spreadsheet that opens the portal's export may keep the apostrophe that stops a cell starting
 # with = + - or @ being read as a formula (see the export); it is not part of the text.
@@ -64,31 +64,14 @@ for _column in COLUMNS:
     _BY_HEADING[_heading_key(_column.key.replace("_", " "))] = _column
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
-
-
 def _decode(data: bytes, name: str) -> str:
-    for signature, what in _SIGNATURES:
-        if data.startswith(signature):
-            raise ValidationError(f"“{name}” is {what}, not a CSV file. {SAVE_AS_CSV}", code="not_csv")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _CONTROL.search(text):
-            break
-        return text
-    raise ValidationError(
-        f"“{name}” is not a CSV file the portal can read: it is not text, or its characters are in "
-        f"an encoding the portal does not know. {SAVE_AS_CSV}",
-        code="encoding",
+    return decode_spreadsheet_text(
+        data,
+        name=name,
+        refused=_SIGNATURES,
+        expected="a CSV file",
+        advice=SAVE_AS_CSV,
+        refused_code="not_csv",
     )
 
 
@@ -102,7 +85,7 @@ def read_csv(data: bytes, *, name: str, size: int | None = None) -> ReadFile:
         )
     if size > MAX_BYTES:
         raise ValidationError(
-            f"“{name}” is {_megabytes(size)}; the limit is {_megabytes(MAX_BYTES)}. "
+            f"“{name}” is {size_words(size)}; the limit is {size_words(MAX_BYTES)}. "
             "Split it into smaller files and import them one after another.",
             code="too_big",
         )
