@@ -256,10 +256,13 @@ def record_pause_end(*, actor: User, pause: RecordPause, ends_on: datetime.date)
     locked.ends_on = ends_on
     locked.full_clean()
     locked.save(update_fields=["ends_on", "updated_at"])
-    current = AsyeRecord.objects.select_for_update().values_list("status", flat=True).get(pk=record.pk)
+    # Status and extensions as stored now, under the record's lock (the page's copy may be older).
+    current, shifts = (
+        AsyeRecord.objects.select_for_update().values_list("status", "extension_shifts").get(pk=record.pk)
+    )
     status = current
     if current == RecordStatus.PAUSED:
-        status = RecordStatus.EXTENDED if record.extension_shifts else RecordStatus.ACTIVE
+        status = RecordStatus.EXTENDED if shifts else RecordStatus.ACTIVE
         AsyeRecord.objects.filter(pk=record.pk).update(status=status, updated_at=timezone.now())
         record.status = status
     audit_log(

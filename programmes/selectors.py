@@ -277,11 +277,22 @@ def calendar_feed_find(*, token: str) -> CalendarFeed | None:
 
 
 def feed_bookings(*, user: User) -> QuerySet[Booking]:
-    """What a person's calendar feed shows: sessions they hold a place on, from a month ago."""
+    """What a person's calendar feed shows: sessions they hold a place on, from a month ago, and
+    only while they are still employed by the organisation they booked from (a calendar app
+    keeps asking long after someone has left)."""
+    if not user.is_active:
+        return Booking.objects.none()
     since = timezone.now() - datetime.timedelta(days=31)
+    still_there = Membership.objects.filter(
+        current_membership_q(), user=user, organisation_id=OuterRef("organisation_id")
+    )
     return (
         Booking.objects.filter(
-            person=user, status__in=HOLDING, session__ends_at__gte=since, session__cancelled_at__isnull=True
+            Exists(still_there),
+            person=user,
+            status__in=HOLDING,
+            session__ends_at__gte=since,
+            session__cancelled_at__isnull=True,
         )
         .select_related("session__programme")
         .order_by("session__starts_at")
@@ -380,14 +391,15 @@ def register_get_for_user(*, scope: Scope, pk: UUID | str) -> Session:
     found = (
         _sessions()
         .filter(
-            Q(programme__in=programmes_visible_to(scope=scope).values("pk")) | Q(facilitator__user=scope.user)
+            Q(programme__in=programmes_visible_to(scope=scope).values("pk")) | _facilitating_q(scope.user)
         )
         .filter(pk=pk)
+        .annotate(facilitating=Exists(Session.objects.filter(_facilitating_q(scope.user), pk=OuterRef("pk"))))
         .first()
     )
     if found is None:
         raise Http404("No such session is offered to you.")
-    facilitating = found.facilitator is not None and found.facilitator.user_id == scope.user.pk
+    facilitating = bool(found.facilitating)
     if not facilitating and found.programme.organisation_id not in managed_organisation_ids(scope):
         raise PermissionDenied("Only the facilitator and the academy's staff mark the register.")
     return found
@@ -402,10 +414,16 @@ def register_rows(*, session: Session) -> QuerySet[Booking]:
     )
 
 
+def _facilitating_q(user: User) -> Q:
+    """The person facilitates the session through a membership still current: one whose
+    employment has ended no longer opens its register."""
+    return Q(facilitator__user=user) & current_membership_q("facilitator__")
+
+
 def sessions_facilitated_by(*, user: User) -> QuerySet[Session]:
     """Sessions the person facilitates, from a week ago: their registers."""
     since = timezone.now() - datetime.timedelta(days=7)
-    return _sessions().filter(facilitator__user=user, ends_at__gte=since).order_by("starts_at", "id")
+    return _sessions().filter(_facilitating_q(user), ends_at__gte=since).order_by("starts_at", "id")
 
 
 def session_visible(*, scope: Scope, session: Session) -> bool:

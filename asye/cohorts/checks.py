@@ -277,21 +277,20 @@ class _Row:
                 None,
             )
             if plan.nqsw is None:
-                elsewhere = [m for m in facts.memberships if m.organisation_id != organisation.pk]
                 here = [m for m in facts.memberships if m.organisation_id == organisation.pk]
-                if elsewhere and not here:
-                    message = (
-                        "This email belongs to someone in another organisation. Check the address; if they "
-                        "are moving to you, ask an academy admin to move their account."
-                    )
-                elif here:
+                if here:
                     roles = ", ".join(sorted({m.get_role_display().lower() for m in here}))
                     message = (
                         f"This person already works here as {roles}. Give them the newly qualified social "
                         "worker role in People first, then import the file again."
                     )
                 else:
-                    message = "This email belongs to an account whose access has ended. Ask an academy admin."
+                    # The same words whether the account is in another organisation or has ended:
+                    # an import must not tell one council who has an account elsewhere.
+                    message = (
+                        "This email already has an account that this import cannot add. Check the "
+                        "address; if it is right, ask an academy admin."
+                    )
                 plan.error("email", message)
                 return
         if record is not None and record.cohort is not None and record.cohort_id != self.cohort.pk:

@@ -257,7 +257,11 @@ def record_extend(
 def _extension_apply(
     *, actor: User, record: AsyeRecord, status: str, new_end_on: datetime.date, reason: str
 ) -> RecordExtension:
-    """The extension itself, the record locked by the caller: every date after today moves."""
+    """The extension itself, the record locked by the caller: every date after today moves.
+    Its dates are read again under that lock: the object a page loaded may predate another
+    extension (a second click, or a colleague at the same moment), which must not be lost."""
+    record.refresh_from_db(fields=["extension_shifts"])
+    getattr(record, "_prefetched_objects_cache", {}).pop("pauses", None)
     today = timezone.localdate()
     previous_end = record_schedule(record, today=today).planned_end
     if new_end_on <= previous_end:

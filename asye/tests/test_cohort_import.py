@@ -162,16 +162,26 @@ def test_the_same_email_twice_in_the_file_is_refused(psw: Any, cohort: Any) -> N
     assert problems(plan) == ["3 Email: Row 2 has the same email. Each person once: remove one."]
 
 
-def test_an_email_of_someone_in_another_organisation_is_refused_without_naming_it(
+def test_an_email_of_someone_in_another_organisation_is_refused_without_saying_so(
     psw: Any, cohort: Any, orgs: Any
 ) -> None:
+    """Refused with the same words as an account that has ended: the import does not tell one
+    council who has an account elsewhere, nor where."""
     elsewhere = UserFactory(email="moving@example.test")
     MembershipFactory(user=elsewhere, organisation=orgs.sibling, role=Role.NQSW)
-    plan = check(psw, cohort, person_row(1, assessor=ASSESSOR, manager=MANAGER, Email="Moving@example.test"))
-    assert len(plan.errors) == 1
-    message = plan.errors[0][1].message
-    assert "another organisation" in message
-    assert orgs.sibling.name not in message
+    ended = UserFactory(email="ended@example.test", is_active=False)
+    plan = check(
+        psw,
+        cohort,
+        person_row(1, assessor=ASSESSOR, manager=MANAGER, Email="Moving@example.test"),
+        person_row(2, assessor=ASSESSOR, manager=MANAGER, Email=ended.email),
+    )
+    assert len(plan.errors) == 2
+    moving, gone = (error.message for _row, error in plan.errors)
+    assert moving == gone
+    assert "already has an account that this import cannot add" in moving
+    assert orgs.sibling.name not in moving
+    assert "another organisation" not in moving
 
 
 def test_someone_here_in_another_role_is_asked_to_be_given_the_nqsw_role_first(

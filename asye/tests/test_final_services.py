@@ -181,6 +181,24 @@ def test_an_extension_moves_the_end_and_the_later_reviews_only(record: AsyeRecor
     assert RecordExtension.objects.filter(record=record).count() == 2
 
 
+@time_machine.travel("2027-01-15 10:00+00:00", tick=False)
+def test_a_second_click_on_an_old_page_does_not_lose_or_repeat_an_extension(
+    record: AsyeRecord, psw: Any
+) -> None:
+    """Two requests from the same page (a double click, or two colleagues): the second reads the
+    record again under its lock, so it is refused rather than writing over the first's dates."""
+    page_copy = fresh(record)
+    other_copy = fresh(AsyeRecord.objects.get(pk=record.pk))
+    services.record_extend(actor=psw, record=page_copy, new_end_on=D(2027, 11, 1), reason="Long illness")
+    with pytest.raises(ValidationError) as refused:
+        services.record_extend(actor=psw, record=other_copy, new_end_on=D(2027, 11, 1), reason="Long illness")
+    assert "new_end_on" in refused.value.message_dict
+    stored = fresh(AsyeRecord.objects.get(pk=record.pk))
+    assert RecordExtension.objects.filter(record=record).count() == 1
+    assert len(stored.extension_shifts) == 1
+    assert selectors.record_schedule(stored).planned_end == D(2027, 11, 1)
+
+
 def test_only_the_employer_extends_or_withdraws(record: AsyeRecord, personas: dict[str, Any]) -> None:
     for who in ("nqsw", "assessor", "manager", "sibling_psw"):
         with pytest.raises(PermissionDenied):

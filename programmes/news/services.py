@@ -1,5 +1,6 @@
 """Writes of academy news: staff publish a bulletin to an audience, audited."""
 
+import datetime
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from academy.models import Organisation, User
 from academy.selectors import organisation_scope_ids
 
 from ..models import Bulletin, ServiceArea
+
+# The same bulletin published twice within this time is one publication clicked twice.
+REPEAT_WINDOW = datetime.timedelta(minutes=2)
 
 
 @transaction.atomic
@@ -33,6 +37,18 @@ def bulletin_publish(
         raise ValidationError(
             {"audience_organisations": f"Choose {organisation.name} or its member councils only"}
         )
+    # A second click on "Publish" (or a resent form) finds the bulletin the first one made: the
+    # author's writes queue on their organisation's row, then the same words a moment ago count.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    same = Bulletin.objects.filter(
+        organisation=organisation,
+        author=actor,
+        title=title.strip(),
+        body=body.strip(),
+        published_at__gte=timezone.now() - REPEAT_WINDOW,
+    ).first()
+    if same is not None:
+        return same
     bulletin = Bulletin(
         organisation=organisation,
         title=title.strip(),

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
-from academy.models import AuditEntry
+from academy.models import AuditEntry, Membership
 from programmes.models import BookingStatus, CalendarFeed, SessionMode
 from programmes.tests.factories import BookingFactory, SessionFactory
 
@@ -123,3 +124,24 @@ def test_the_session_ics_of_a_session_elsewhere_is_not_found(client: Any, orgs: 
     session = SessionFactory(programme__organisation=orgs.other)
     client.force_login(nqsw)
     assert client.get(reverse("programmes:session_ics", args=[session.pk])).status_code == 404
+
+
+def test_the_feed_stops_showing_sessions_once_the_person_has_left(client: Any, orgs: Any, nqsw: Any) -> None:
+    """A calendar app keeps asking after someone leaves: the sessions (and their joining links)
+    of the organisation they booked from go with the employment."""
+    BookingFactory(
+        session__programme__organisation=orgs.home,
+        session__programme__title="Booked before leaving",
+        person=nqsw,
+        organisation=orgs.home,
+    )
+    client.force_login(nqsw)
+    html = client.post(reverse("programmes:calendar_mint")).content.decode()
+    prefix = "http://testserver" + reverse("programmes:calendar_feed", args=["TOKEN"]).split("TOKEN")[0]
+    start = html.index(prefix)
+    url = html[start : html.index(".ics", start) + 4]
+    client.logout()
+    assert [str(e["SUMMARY"]) for e in events(client.get(url).content)] == ["Booked before leaving"]
+
+    Membership.objects.filter(user=nqsw).update(ended_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert events(client.get(url).content) == []

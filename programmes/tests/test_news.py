@@ -95,6 +95,21 @@ def test_staff_write_a_bulletin(client: Any, orgs: Any, psw: Any, nqsw: Any) -> 
     assert response.url == reverse("programmes:news_sent")
     assert "Court skills day" in client.get(response.url).content.decode()
     assert AuditEntry.objects.filter(verb="bulletin.publish").count() == 1
+    # A second click on Publish sends the same bulletin again: it is published once.
+    again = client.post(
+        url,
+        {
+            "organisation": orgs.home.pk,
+            "title": "Court skills day",
+            "body": "Book now.",
+            "audience_organisations": [orgs.home.pk],
+            "audience_roles": [Role.SOCIAL_WORKER],
+            "service_area": "any",
+        },
+    )
+    assert again.status_code == 302
+    assert Bulletin.objects.filter(title="Court skills day").count() == 1
+    assert AuditEntry.objects.filter(verb="bulletin.publish").count() == 1
     client.force_login(nqsw)
     assert client.get(url).status_code == 403
     assert "Court skills day" not in client.get(reverse("programmes:news")).content.decode()

@@ -163,6 +163,24 @@ def test_a_facilitator_sees_only_their_own_registers(client: Any, orgs: Any, pra
     assert "colleague" not in client.get(reverse("programmes:facilitating")).content.decode()
 
 
+def test_a_facilitator_whose_employment_ended_no_longer_reaches_the_register(client: Any, orgs: Any) -> None:
+    """They may still sign in to their own CPD (ADR 0012): the register, its attendees' names and
+    the marking go with the employment."""
+    leaver = UserFactory(full_name="Left Facilitator")
+    membership = MembershipFactory(user=leaver, organisation=orgs.home, role=Role.PRACTICE_EDUCATOR)
+    session = started(orgs.home, title="Leaver's workshop", facilitator=membership)
+    BookingFactory(session=session, person=UserFactory(full_name="Still Booked"))
+    client.force_login(leaver)
+    register = reverse("programmes:register", args=[session.pk])
+    assert client.get(register).status_code == 200
+    Membership.objects.filter(pk=membership.pk).update(
+        ended_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert client.get(register).status_code == 404
+    assert client.post(register, {}).status_code == 404
+    assert "Leaver's workshop" not in client.get(reverse("programmes:facilitating")).content.decode()
+
+
 def test_register_query_count(client: Any, orgs: Any, psw: Any, django_assert_num_queries: Any) -> None:
     session = started(orgs.home)
     for _ in range(4):
