@@ -39,8 +39,12 @@ def given_a_placement_under_way(orgs: Orgs, student: User, tutor: User, practice
 
 
 def open_from_the_navigation(page: Page, student_name: str) -> None:
-    menu = page.locator(".govuk-service-navigation__toggle")
-    if menu.is_visible():  # on a phone the navigation folds behind its menu button
+    viewport = page.viewport_size
+    if viewport is not None and viewport["width"] < 641:
+        # On a phone the navigation folds behind its menu button, which GOV.UK Frontend's script
+        # shows once it has started: wait for it rather than asking once (a loaded machine is slow).
+        menu = page.locator(".govuk-service-navigation__toggle")
+        expect(menu).to_be_visible()
         menu.click()
     page.locator(".govuk-service-navigation").get_by_role("link", name="Placements").click()
     expect(page.locator("h1")).to_have_text("Placements")
