@@ -8,7 +8,8 @@ here; text holding control characters is not a spreadsheet's."""
 
 import codecs
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 
@@ -52,3 +53,55 @@ def decode_spreadsheet_text(
         f"an encoding the portal does not know. {advice}",
         code="encoding",
     )
+
+
+class Heading(Protocol):
+    """A column an import knows: its key, the heading the template gives it, whether it must be
+    there."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+
+
+H = TypeVar("H", bound=Heading)
+
+
+def match_headings(
+    headings: Sequence[str],
+    *,
+    known: Mapping[str, H],
+    columns: Sequence[H],
+    name: str,
+    heading_key: Callable[[str], str],
+) -> tuple[list[H | None], list[str]]:
+    """The first row's headings matched to the import's columns (`known`, by `heading_key` of a
+    heading): each cell's column or None, and the headings nobody knows (ignored, and said so).
+    A column named twice, or a required column missing, refuses the file."""
+    matched: list[H | None] = []
+    ignored: list[str] = []
+    seen: set[str] = set()
+    for heading in headings:
+        column = known.get(heading_key(heading))
+        if column is not None and column.key in seen:
+            raise ValidationError(
+                f"The column “{column.heading}” appears twice in the first row. Keep one of them.",
+                code="repeated_column",
+            )
+        if column is not None:
+            seen.add(column.key)
+        elif heading.strip():
+            ignored.append(heading.strip())
+        matched.append(column)
+    missing = [c.heading for c in columns if c.required and c.key not in seen]
+    if missing:
+        named = ", ".join(f"“{m}”" for m in missing)
+        raise ValidationError(
+            f"The first row of “{name}” must name the columns, and it has no {named} column. "
+            "Download the template to see the headings.",
+            code="missing_column",
+        )
+    return matched, ignored

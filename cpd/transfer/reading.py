@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from academy.spreadsheet_text import decode_spreadsheet_text, size_words
+from academy.spreadsheet_text import decode_spreadsheet_text, match_headings, size_words
 
 from .columns import COLUMNS, Column
 
@@ -93,29 +93,9 @@ def read_csv(data: bytes, *, name: str, size: int | None = None) -> ReadFile:
     reader = csv.reader(io.StringIO(text, newline=""))
     result = ReadFile(name=name)
     try:
-        headings = next(reader, [])
-        columns: list[Column | None] = []
-        seen: set[str] = set()
-        for heading in headings:
-            column = _BY_HEADING.get(_heading_key(heading))
-            if column is not None and column.key in seen:
-                raise ValidationError(
-                    f"The column “{column.heading}” appears twice in the first row. Keep one of them.",
-                    code="repeated_column",
-                )
-            if column is not None:
-                seen.add(column.key)
-            elif heading.strip():
-                result.ignored.append(heading.strip())
-            columns.append(column)
-        missing = [c.heading for c in COLUMNS if c.required and c.key not in seen]
-        if missing:
-            named = ", ".join(f"“{m}”" for m in missing)
-            raise ValidationError(
-                f"The first row of “{name}” must name the columns, and it has no {named} column. "
-                "Download the template to see the headings.",
-                code="missing_column",
-            )
+        columns, result.ignored = match_headings(
+            next(reader, []), known=_BY_HEADING, columns=COLUMNS, name=name, heading_key=_heading_key
+        )
         for number, cells in enumerate(reader, start=2):  # the headings are row 1
             if not any(cell.strip() for cell in cells):
                 continue
