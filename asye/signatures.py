@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 
+from academy.audit import audit_log
 from academy.components import Cell, Tag
 from academy.models import Membership, TimeStampedModel, User
 from academy.presenters import format_date
@@ -164,3 +165,35 @@ def signature_rows(
                 ]
             )
     return rows
+
+
+def part_save(
+    *,
+    actor: User,
+    document: Any,
+    organisation: Any,
+    verb: str,
+    values: Mapping[str, Any],
+    audit_extra: Mapping[str, Any] | None = None,
+) -> Any:
+    """Save one person's part of a signed document (a review, the final assessment): only the
+    fields that changed, validated, audited with their values before and after (plus
+    `audit_extra`, such as which review). Nothing changed: nothing is saved or audited."""
+    before = {field: getattr(document, field) for field in values}
+    changed = {k: v for k, v in values.items() if before[k] != v}
+    if not changed:
+        return document
+    for field, value in changed.items():
+        setattr(document, field, value)
+    document.full_clean()
+    document.save(update_fields=[*changed, "updated_at"])
+    extra = dict(audit_extra or {})
+    audit_log(
+        actor=actor,
+        verb=verb,
+        obj=document,
+        organisation=organisation,
+        before={**extra, **{k: before[k] for k in changed}},
+        after={**extra, **changed},
+    )
+    return document

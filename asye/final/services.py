@@ -30,7 +30,7 @@ from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord, RecordStatus
 from asye.reviews.services import sign_statement
 from asye.selectors import record_schedule
-from asye.signatures import holds, signer_membership
+from asye.signatures import holds, part_save, signer_membership
 
 from . import rules, selectors
 from .models import (
@@ -93,23 +93,13 @@ def _writable(*, actor: User, record: AsyeRecord) -> FinalAssessment:
 def _save(
     *, actor: User, assessment: FinalAssessment, record: AsyeRecord, part: str, values: dict[str, Any]
 ) -> FinalAssessment:
-    before = {field: getattr(assessment, field) for field in values}
-    changed = {k: v for k, v in values.items() if before[k] != v}
-    if not changed:
-        return assessment
-    for field, value in changed.items():
-        setattr(assessment, field, value)
-    assessment.full_clean()
-    assessment.save(update_fields=[*changed, "updated_at"])
-    audit_log(
+    return part_save(
         actor=actor,
-        verb=f"asye_final.{part}_update",
-        obj=assessment,
+        document=assessment,
         organisation=record.organisation,
-        before={k: before[k] for k in changed},
-        after=changed,
+        verb=f"asye_final.{part}_update",
+        values=values,
     )
-    return assessment
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from asye.agreement.services import CLOSED_STATUSES
 from asye.lock import ensure_record_writable
 from asye.models import AsyeRecord
 from asye.selectors import record_schedule
-from asye.signatures import CAPACITY_WORDS, SignatureCapacity, holds, signer_membership
+from asye.signatures import CAPACITY_WORDS, SignatureCapacity, holds, part_save, signer_membership
 
 from . import rules, selectors
 from .models import CONCERNS, Rating, Review, ReviewSignature
@@ -56,23 +56,14 @@ def _writable(*, actor: User, record: AsyeRecord, key: str) -> Review:
 
 
 def _save(*, actor: User, review: Review, record: AsyeRecord, part: str, values: dict[str, Any]) -> Review:
-    before = {field: getattr(review, field) for field in values}
-    changed = {k: v for k, v in values.items() if before[k] != v}
-    if not changed:
-        return review
-    for field, value in changed.items():
-        setattr(review, field, value)
-    review.full_clean()
-    review.save(update_fields=[*changed, "updated_at"])
-    audit_log(
+    return part_save(
         actor=actor,
-        verb=f"asye_review.{part}_update",
-        obj=review,
+        document=review,
         organisation=record.organisation,
-        before={"key": review.key, **{k: before[k] for k in changed}},
-        after={"key": review.key, **changed},
+        verb=f"asye_review.{part}_update",
+        values=values,
+        audit_extra={"key": review.key},
     )
-    return review
 
 
 def _text(value: str, label: str) -> str:
